@@ -1,0 +1,380 @@
+"""The policy catalogue: cities, their districts and departments, documents, chapters, measures.
+
+Everything here is written by the importer (``policies.importer``) from the verbatim sources
+in ``fixtures/sources/``; staff may correct rows in the admin, and the importer keeps such
+corrections (see ``Measure.import_fingerprint``).
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    name = models.CharField(_("城市"), max_length=32, unique=True)
+    slug = models.SlugField(_("标识"), max_length=32, unique=True)
+    province = models.CharField(_("省份"), max_length=32)
+    code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("城市")
+        verbose_name_plural = _("城市")
+        ordering = ["code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("policies:city", kwargs={"slug": self.slug})
+
+
+class District(models.Model):
+    """A county, county-level city, district or development zone of a city."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("市辖区")
+        COUNTY = "county", _("县")
+        COUNTY_CITY = "county_city", _("县级市")
+        ZONE = "zone", _("开发区/功能区")
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="districts", verbose_name=_("城市")
+    )
+    name = models.CharField(_("名称"), max_length=48)
+    code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("县（市）区")
+        verbose_name_plural = _("县（市）区")
+        ordering = ["city", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="district_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.city.name}{self.name}"
+
+
+class Department(models.Model):
+    """A government department (or bank, customs office…) named by a document.
+
+    Names are normalised per city by the importer: ``市工信局`` and ``市工业和信息化局``
+    are one row; the spellings seen in the sources are kept in ``aliases``.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        DISTRICT = "district", _("县区级")
+
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices, default=Level.CITY)
+    province = models.CharField(_("省份"), max_length=32, blank=True)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.CASCADE,
+        related_name="departments",
+        null=True,
+        blank=True,
+        verbose_name=_("城市"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        related_name="departments",
+        null=True,
+        blank=True,
+        verbose_name=_("县（市）区"),
+    )
+    aliases = models.JSONField(_("别名"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["city", "level", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "city", "district", "name"],
+                name="department_unique_name",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        if self.district_id:
+            return f"{self.district}{self.name}"
+        if self.city_id:
+            return f"{self.city.name}·{self.name}"
+        return f"{self.province}·{self.name}"
+
+    def get_absolute_url(self):
+        return reverse("policies:department", kwargs={"pk": self.pk})
+
+
+class Topic(models.Model):
+    """A theme of the small taxonomy (促消费, 科技创新…), assigned by rules in fixtures."""
+
+    slug = models.SlugField(_("标识"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("主题")
+        verbose_name_plural = _("主题")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("policies:topic", kwargs={"slug": self.slug})
+
+
+class SupportType(models.Model):
+    """The kind of support a measure gives: 奖励, 补贴, 贷款贴息, 担保费, 税费, 用地, 服务…"""
+
+    slug = models.SlugField(_("标识"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("支持方式")
+        verbose_name_plural = _("支持方式")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PolicyDocumentQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(status=PolicyDocument.Status.IN_FORCE)
+
+
+class PolicyDocument(models.Model):
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("现行有效")
+        DRAFT = "draft", _("征求意见稿")
+
+    source = models.CharField(_("来源文件"), max_length=128, unique=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="documents", verbose_name=_("城市")
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发布日期"), null=True, blank=True)
+    captured_on = models.DateField(_("采集日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.IN_FORCE
+    )
+    complete = models.BooleanField(_("来源完整"), default=True)
+    source_text = models.TextField(_("原文（照录）"))
+    clean_text = models.TextField(_("整理后正文"))
+    source_sha256 = models.CharField(_("原文摘要"), max_length=64)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    objects = PolicyDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("政策文件")
+        verbose_name_plural = _("政策文件")
+        ordering = ["city", "-issued_on", "source"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("policies:document", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+
+class Chapter(models.Model):
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("文件")
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("标题"), max_length=200)
+
+    class Meta:
+        verbose_name = _("章节")
+        verbose_name_plural = _("章节")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="chapter_unique_number"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MeasureQuerySet(models.QuerySet):
+    def of_documents_in_force(self):
+        return self.filter(document__status=PolicyDocument.Status.IN_FORCE)
+
+    def expired(self, today: datetime.date):
+        return self.filter(deadline_continuing=False, deadline_date__lt=today)
+
+    def in_force(self, today: datetime.date | None = None):
+        """Measures of documents in force whose deadline has not passed."""
+        if today is None:
+            from portal.dates import today as portal_today
+
+            today = portal_today()
+        return self.of_documents_in_force().exclude(
+            Q(deadline_continuing=False) & Q(deadline_date__lt=today)
+        )
+
+
+class Measure(models.Model):
+    class DeadlineStatus(models.TextChoices):
+        VALID = "valid", _("有效")
+        EXPIRED = "expired", _("已到期")
+        CONTINUING = "continuing", _("持续开展")
+        UNKNOWN = "unknown", _("期限未明")
+
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("文件")
+    )
+    chapter = models.ForeignKey(
+        Chapter,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+        null=True,
+        blank=True,
+        verbose_name=_("章节"),
+    )
+    path = models.JSONField(_("条目位置"), help_text=_("如 [16] 或 [3, 1]"))
+    path_key = models.CharField(_("条目编号"), max_length=16, help_text=_("如 16 或 3.1"))
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("正文"))
+    handling = models.TextField(_("办理方式"), blank=True)
+    deadline_text = models.CharField(_("执行期限"), max_length=200, blank=True)
+    deadline_date = models.DateField(_("截止日期"), null=True, blank=True)
+    deadline_continuing = models.BooleanField(_("持续开展"), default=False)
+    contacts = models.JSONField(_("联系人"), default=list, blank=True)
+    amounts_yuan = models.JSONField(_("金额（元）"), default=list, blank=True)
+    max_amount_yuan = models.BigIntegerField(_("最高金额（元）"), null=True, blank=True)
+    free_of_application = models.BooleanField(_("免申即享"), default=False)
+    departments = models.ManyToManyField(
+        Department,
+        through="MeasureDepartment",
+        related_name="measures",
+        blank=True,
+        verbose_name=_("责任单位"),
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="measures", blank=True, verbose_name=_("主题")
+    )
+    support_types = models.ManyToManyField(
+        SupportType, related_name="measures", blank=True, verbose_name=_("支持方式")
+    )
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("政策措施")
+        verbose_name_plural = _("政策措施")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "path_key"], name="measure_unique_path"),
+        ]
+        indexes = [
+            models.Index(fields=["deadline_date"]),
+            models.Index(fields=["max_amount_yuan"]),
+        ]
+
+    def __str__(self):
+        return f"{self.path_label} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("policies:measure", kwargs={"pk": self.pk})
+
+    @property
+    def path_label(self):
+        """How the document numbers it: 16, 3（1）, （十三）-style numbers are shown as 13."""
+        head, *rest = self.path
+        return f"{head}" + "".join(f"（{n}）" for n in rest)
+
+    def deadline_status(self, today: datetime.date) -> str:
+        if self.deadline_continuing:
+            return self.DeadlineStatus.CONTINUING
+        if self.deadline_date is None:
+            return self.DeadlineStatus.UNKNOWN
+        if self.deadline_date < today:
+            return self.DeadlineStatus.EXPIRED
+        return self.DeadlineStatus.VALID
+
+
+class MeasureDepartment(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("责任单位")
+        verbose_name_plural = _("责任单位")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "department"], name="measure_department_unique"
+            ),
+        ]
+
+
+class EditorialNote(models.Model):
+    """A correction from the errata file, applied by the importer and shown to readers."""
+
+    document = models.ForeignKey(
+        PolicyDocument,
+        on_delete=models.CASCADE,
+        related_name="editorial_notes",
+        verbose_name=_("文件"),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="editorial_notes",
+        null=True,
+        blank=True,
+        verbose_name=_("措施"),
+    )
+    garbled = models.TextField(_("原文乱码"))
+    correction = models.TextField(_("校正"))
+    reason = models.TextField(_("依据"))
+
+    class Meta:
+        verbose_name = _("编者校注")
+        verbose_name_plural = _("编者校注")
+        ordering = ["document", "pk"]
+
+    def __str__(self):
+        return f"{self.garbled} → {self.correction}"
+
+
+class MeasureGram(models.Model):
+    """One overlapping character pair (bigram) of a measure's title and text, for search.
+
+    Two-character queries (补贴, 上市) are answered from this index on SQLite and PostgreSQL
+    alike; see ``policies.search``.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="grams")
+    gram = models.CharField(max_length=2)
+    in_title = models.BooleanField(default=False)
+    count = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["gram", "measure"], name="measuregram_unique"),
+        ]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("healthz", views.health, name="health"),
+    path("policies/", include("policies.urls")),
+    path("api/v1/", include("policies.api_urls")),
+    path("check/", include("policies.eligibility.urls")),
+    path("applications/", include("applications.urls")),
+    path("accounts/", include("applications.account_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]
