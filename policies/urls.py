@@ -5,5 +5,11 @@ from . import views
 app_name = "policies"
 
 urlpatterns = [
+    path("measures/", views.measure_list, name="measure_list"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("cities/<slug:slug>/", views.city_detail, name="city"),
+    path("departments/<int:pk>/", views.department_detail, name="department"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("compare/", views.compare, name="compare"),
 ]

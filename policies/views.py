@@ -1,15 +1,300 @@
+"""Public catalogue pages: measures (list, detail, compare), documents, cities, departments, topics.
+
+Every page runs a constant number of queries however large the catalogue: lists are
+paginated and their related rows come from ``select_related``/``prefetch_related``.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .models import PolicyDocument
+from portal.dates import today as portal_today
+
+from .filters import MeasureFilter
+from .models import (
+    City,
+    Department,
+    EditorialNote,
+    Measure,
+    MeasureDepartment,
+    PolicyDocument,
+    Topic,
+)
+
+PAGE_SIZE = 20
+COMPARE_MAX = 4
+RELATED_MAX = 6
+SNIPPET = 110  # characters of a measure's text shown in a result list
+
+
+def department_links():
+    """Prefetch a measure's responsible departments, in the document's order."""
+    return Prefetch(
+        "measuredepartment_set",
+        queryset=MeasureDepartment.objects.select_related(
+            "department__city", "department__district__city"
+        ).order_by("position"),
+        to_attr="department_links",
+    )
+
+
+def measure_cards(queryset):
+    """What a list of measures shows: document, city, topics, support types, departments."""
+    return queryset.select_related("document__city").prefetch_related(
+        "topics", "support_types", department_links()
+    )
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def home_crumb():
+    return (_("首页"), reverse("home"))
+
+
+def measures_crumb():
+    return (_("政策措施"), reverse("policies:measure_list"))
+
+
+@require_GET
+def measure_list(request):
+    today = portal_today()
+    filterset = MeasureFilter(request.GET or None, queryset=Measure.objects.all(), today=today)
+    query = filterset.query
+    page = paginate(request, measure_cards(filterset.qs))
+    from policies.search import highlight
+
+    results = [
+        {
+            "measure": measure,
+            "title": highlight(measure.title, query),
+            "snippet": highlight(" ".join(measure.text.split()), query, max_length=SNIPPET),
+        }
+        for measure in page
+    ]
+    return render(
+        request,
+        "policies/measure_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "results": results,
+            "query": query,
+            "today": today,
+            "crumbs": [home_crumb(), (_("政策措施"), None)],
+        },
+    )
+
+
+@require_GET
+def measure_detail(request, pk):
+    measure = get_object_or_404(
+        Measure.objects.select_related("document__city", "chapter").prefetch_related(
+            "topics", "support_types", department_links(), "editorial_notes"
+        ),
+        pk=pk,
+    )
+    topic_ids = [topic.pk for topic in measure.topics.all()]
+    related = (
+        Measure.objects.filter(topics__in=topic_ids)
+        .exclude(document__city_id=measure.document.city_id)
+        .annotate(shared=Count("topics"))
+        .select_related("document__city")
+        .order_by("-shared", "document_id", "position")[:RELATED_MAX]
+        if topic_ids
+        else Measure.objects.none()
+    )
+    document = measure.document
+    return render(
+        request,
+        "policies/measure_detail.html",
+        {
+            "measure": measure,
+            "document": document,
+            "related": related,
+            "today": portal_today(),
+            "crumbs": [
+                home_crumb(),
+                (document.city.name, document.city.get_absolute_url()),
+                (document.title, document.get_absolute_url()),
+                (f"{measure.path_label}. {measure.title}", None),
+            ],
+        },
+    )
+
+
+def preamble(document, measures) -> str:
+    """The cleaned text before the first chapter or measure: the notice and the preface."""
+    if not measures:
+        return ""
+    first = measures[0]
+    marker = first.chapter.title if first.chapter_id else first.title
+    found = document.clean_text.find(marker) if marker else -1
+    if found <= 0:
+        return ""
+    line_start = document.clean_text.rfind("\n", 0, found)
+    return document.clean_text[: max(line_start, 0)].strip()
 
 
 @require_GET
 def document_detail(request, pk):
     document = get_object_or_404(PolicyDocument.objects.select_related("city"), pk=pk)
-    measures = document.measures.select_related("chapter").order_by("position")
+    view = "source" if request.GET.get("view") == "source" else "clean"
+    if view == "clean":
+        measures = list(document.measures.select_related("chapter").order_by("position"))
+        measure_count = len(measures)
+    else:
+        measures = []
+        measure_count = document.measures.count()
+    notes = EditorialNote.objects.filter(document=document).select_related("measure")
     return render(
         request,
         "policies/document_detail.html",
-        {"document": document, "measures": measures, "notes": document.editorial_notes.all()},
+        {
+            "document": document,
+            "measures": measures,
+            "measure_count": measure_count,
+            "has_chapters": any(measure.chapter_id for measure in measures),
+            "preamble": preamble(document, measures),
+            "notes": notes,
+            "view": view,
+            "crumbs": [
+                home_crumb(),
+                (document.city.name, document.city.get_absolute_url()),
+                (document.title, None),
+            ],
+        },
+    )
+
+
+@require_GET
+def city_detail(request, slug):
+    city = get_object_or_404(City, slug=slug)
+    today = portal_today()
+    documents = city.documents.annotate(measure_count=Count("measures")).prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.select_related("chapter").order_by("position"),
+        )
+    )
+    departments = (
+        Department.objects.filter(city=city)
+        .select_related("district")
+        .annotate(measure_count=Count("measures"))
+        .filter(measure_count__gt=0)
+        .order_by("-measure_count", "name")
+    )
+    return render(
+        request,
+        "policies/city_detail.html",
+        {
+            "city": city,
+            "documents": documents,
+            "departments": departments,
+            "in_force_count": Measure.objects.in_force(today).filter(document__city=city).count(),
+            "today": today,
+            "crumbs": [home_crumb(), (city.name, None)],
+        },
+    )
+
+
+@require_GET
+def department_detail(request, pk):
+    department = get_object_or_404(
+        Department.objects.select_related("city", "district__city"), pk=pk
+    )
+    measures = measure_cards(
+        Measure.objects.filter(departments=department).order_by("document_id", "position")
+    )
+    crumbs = [home_crumb()]
+    if department.city_id:
+        crumbs.append((department.city.name, department.city.get_absolute_url()))
+    crumbs.append((str(department), None))
+    return render(
+        request,
+        "policies/department_detail.html",
+        {
+            "department": department,
+            "page": paginate(request, measures),
+            "today": portal_today(),
+            "crumbs": crumbs,
+        },
+    )
+
+
+@require_GET
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    today = portal_today()
+    measures = measure_cards(topic.measures.order_by("document_id", "position"))
+    cities = (
+        City.objects.filter(documents__measures__topics=topic)
+        .annotate(measure_count=Count("documents__measures"))
+        .order_by("-measure_count", "code", "name")
+    )
+    return render(
+        request,
+        "policies/topic_detail.html",
+        {
+            "topic": topic,
+            "cities": cities,
+            "page": paginate(request, measures),
+            "today": today,
+            "crumbs": [home_crumb(), (_("主题"), None), (topic.name, None)],
+        },
+    )
+
+
+def compare_ids(values) -> list[int]:
+    """The measure ids of ``?m=…``: integers, each once, in the order given, at most four."""
+    ids = []
+    for value in values:
+        if value.strip().isdigit() and int(value) not in ids:
+            ids.append(int(value))
+    return ids[:COMPARE_MAX]
+
+
+def compare_url(ids) -> str:
+    url = reverse("policies:compare")
+    return f"{url}?{urlencode([('m', pk) for pk in ids])}" if ids else url
+
+
+@require_GET
+def compare(request):
+    ids = compare_ids(request.GET.getlist("m"))
+    found = measure_cards(Measure.objects.filter(pk__in=ids).select_related("chapter")).in_bulk()
+    measures = [found[pk] for pk in ids if pk in found]
+    chosen = [measure.pk for measure in measures]
+    for measure in measures:
+        measure.remove_url = compare_url([pk for pk in chosen if pk != measure.pk])
+    topic_ids = {topic.pk for measure in measures for topic in measure.topics.all()}
+    suggestions = []
+    if topic_ids and len(measures) < COMPARE_MAX:
+        suggestions = list(
+            Measure.objects.filter(topics__in=topic_ids)
+            .exclude(pk__in=chosen)
+            .annotate(shared=Count("topics"))
+            .select_related("document__city")
+            .order_by("-shared", "document_id", "position")[:RELATED_MAX]
+        )
+        for suggestion in suggestions:
+            suggestion.add_url = compare_url([*chosen, suggestion.pk])
+    return render(
+        request,
+        "policies/compare.html",
+        {
+            "measures": measures,
+            "chosen": chosen,
+            "suggestions": suggestions,
+            "can_add": len(measures) < COMPARE_MAX,
+            "compare_max": COMPARE_MAX,
+            "today": portal_today(),
+            "crumbs": [home_crumb(), measures_crumb(), (_("措施对比"), None)],
+        },
     )

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("text-size/", views.text_size, name="text_size"),
     path("healthz", views.health, name="health"),
     path("policies/", include("policies.urls")),
     path("api/v1/", include("policies.api_urls")),

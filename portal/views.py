@@ -1,22 +1,66 @@
+import datetime
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Count, F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from policies.models import City, PolicyDocument
+from policies.models import City, Measure, PolicyDocument, Topic
+from portal.dates import today as portal_today
+
+DEADLINE_WINDOW_DAYS = 60
+HOME_DEADLINES = 8
+HOME_DOCUMENTS = 6
+TEXT_SIZE_COOKIE = "text_size"
+TEXT_SIZES = {"large", "normal"}
 
 
 @require_GET
 def home(request):
-    cities = City.objects.prefetch_related(
-        Prefetch("documents", queryset=PolicyDocument.objects.order_by("-issued_on", "source"))
+    today = portal_today()
+    in_force = Measure.objects.in_force(today)
+    city_counts = dict(in_force.values_list("document__city").annotate(n=Count("pk")).order_by())
+    cities = list(City.objects.all())
+    for city in cities:
+        city.in_force_count = city_counts.get(city.pk, 0)
+    topic_counts = dict(
+        in_force.filter(topics__isnull=False)
+        .values_list("topics")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    return render(request, "portal/home.html", {"cities": cities})
+    topics = list(Topic.objects.all())
+    for topic in topics:
+        topic.in_force_count = topic_counts.get(topic.pk, 0)
+    deadlines = (
+        in_force.filter(
+            deadline_continuing=False,
+            deadline_date__gte=today,
+            deadline_date__lte=today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS),
+        )
+        .select_related("document__city")
+        .order_by("deadline_date", "document_id", "position")[:HOME_DEADLINES]
+    )
+    documents = PolicyDocument.objects.select_related("city").order_by(
+        F("issued_on").desc(nulls_last=True), "source"
+    )[:HOME_DOCUMENTS]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "cities": cities,
+            "topics": topics,
+            "deadlines": deadlines,
+            "deadline_window": DEADLINE_WINDOW_DAYS,
+            "documents": documents,
+            "today": today,
+        },
+    )
 
 
 @require_GET
@@ -25,6 +69,25 @@ def search(request):
     url = reverse("policies:measure_list")
     query = request.GET.get("q", "").strip()
     return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+
+
+@require_POST
+def text_size(request):
+    """The larger-text mode (适老化): a cookie that base.html reads; works without JavaScript."""
+    size = request.POST.get("size")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target)
+    if size == "large":
+        response.set_cookie(
+            TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    elif size in TEXT_SIZES:
+        response.delete_cookie(TEXT_SIZE_COOKIE, samesite="Lax")
+    return response
 
 
 @never_cache

@@ -1,0 +1,203 @@
+"""The measure and document filters shared by the list pages and the JSON API.
+
+Every filter is a GET parameter, so a result list can be bookmarked and shared:
+``?q=补贴&city=anshan&topic=finance&status=in_force&has_amount=on&sort=amount&page=2``.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.dates import today as portal_today
+
+from .models import City, Department, Measure, PolicyDocument, SupportType, Topic
+
+
+class Status:
+    IN_FORCE = "in_force"
+    EXPIRED = "expired"
+    CONTINUING = "continuing"
+    CHOICES = [
+        (IN_FORCE, _("有效（未到期）")),
+        (EXPIRED, _("已到期")),
+        (CONTINUING, _("持续开展")),
+    ]
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DATE = "date"
+    AMOUNT = "amount"
+    CHOICES = [
+        (RELEVANCE, _("相关度")),
+        (DATE, _("发布日期（新→旧）")),
+        (AMOUNT, _("支持金额（高→低）")),
+    ]
+
+
+def search(queryset, query):
+    """Filter to matches of ``query``, annotated with ``search_rank`` (higher is better)."""
+    from policies.search import search_measures
+
+    return search_measures(queryset, query)
+
+
+def style_form(form):
+    """Bootstrap classes on the widgets, so templates can render ``{{ field }}`` as is."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = css
+    form.fields["q"].widget.input_type = "search"
+    form._styled = True
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A box that narrows the list when ticked and does nothing when not."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return super().filter(qs, True)
+
+
+class MeasureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_query", max_length=100)
+    city = django_filters.ModelChoiceFilter(
+        label=_("城市"),
+        field_name="document__city",
+        to_field_name="slug",
+        queryset=City.objects.all(),
+        empty_label=_("全部城市"),
+    )
+    document = django_filters.ModelChoiceFilter(
+        label=_("政策文件"),
+        queryset=PolicyDocument.objects.select_related("city"),
+        empty_label=_("全部文件"),
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("责任单位"),
+        field_name="departments",
+        queryset=Department.objects.select_related("city", "district__city"),
+        empty_label=_("全部单位"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("主题"),
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        empty_label=_("全部主题"),
+    )
+    support_type = django_filters.ModelChoiceFilter(
+        label=_("支持方式"),
+        field_name="support_types",
+        to_field_name="slug",
+        queryset=SupportType.objects.all(),
+        empty_label=_("全部方式"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("执行状态"),
+        choices=Status.CHOICES,
+        method="filter_status",
+        empty_label=_("全部状态"),
+    )
+    has_amount = CheckboxFilter(
+        label=_("有明确支持金额"), field_name="max_amount_yuan", lookup_expr="isnull", exclude=True
+    )
+    free_of_application = CheckboxFilter(label=_("免申即享"), field_name="free_of_application")
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"), choices=Sort.CHOICES, method="filter_sort", empty_label=_("默认顺序")
+    )
+
+    class Meta:
+        model = Measure
+        fields = []
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or portal_today()
+
+    @property
+    def query(self):
+        """The search words, once the form is validated ("" when there are none)."""
+        if not self.is_bound:
+            return ""
+        self.errors  # noqa: B018 - validates the form, filling cleaned_data
+        return (self.form.cleaned_data.get("q") or "").strip()
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            style_form(form)
+        return form
+
+    def filter_query(self, queryset, name, value):
+        value = value.strip()
+        return search(queryset, value) if value else queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == Status.IN_FORCE:
+            return queryset.in_force(self.today)
+        if value == Status.EXPIRED:
+            return queryset.expired(self.today)
+        if value == Status.CONTINUING:
+            return queryset.filter(deadline_continuing=True)
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        # The sort is applied last, in ``filter_queryset``: it needs the search annotation.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort")
+        searching = bool((self.form.cleaned_data.get("q") or "").strip())
+        if sort == Sort.DATE:
+            return queryset.order_by(
+                F("document__issued_on").desc(nulls_last=True), "document_id", "position"
+            )
+        if sort == Sort.AMOUNT:
+            return queryset.order_by(
+                F("max_amount_yuan").desc(nulls_last=True), "document_id", "position"
+            )
+        if searching:
+            return queryset.order_by("-search_rank", "document_id", "position")
+        return queryset.order_by("document_id", "position")
+
+
+class DocumentFilter(django_filters.FilterSet):
+    city = django_filters.ModelChoiceFilter(
+        label=_("城市"),
+        field_name="city",
+        to_field_name="slug",
+        queryset=City.objects.all(),
+        empty_label=_("全部城市"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=PolicyDocument.Status.choices, empty_label=_("全部")
+    )
+    q = django_filters.CharFilter(label=_("标题"), method="filter_title", max_length=100)
+
+    class Meta:
+        model = PolicyDocument
+        fields = []
+
+    def filter_title(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        from policies.search import normalize_query
+
+        value = normalize_query(value)
+        return queryset.filter(Q(title__icontains=value) | Q(issuer__icontains=value))

@@ -1,0 +1,82 @@
+"""Template filters of the public catalogue: ``{% load catalogue %}``."""
+
+from django import template
+
+from policies import formatting
+from policies.models import Measure
+
+register = template.Library()
+
+STATUS_BADGES = {
+    Measure.DeadlineStatus.VALID: "text-bg-success",
+    Measure.DeadlineStatus.EXPIRED: "text-bg-secondary",
+    Measure.DeadlineStatus.CONTINUING: "text-bg-primary",
+    Measure.DeadlineStatus.UNKNOWN: "text-bg-light border",
+}
+
+
+@register.filter
+def yuan(amount):
+    return formatting.format_yuan(amount)
+
+
+@register.filter
+def steps(text):
+    return formatting.handling_steps(text)
+
+
+@register.filter
+def article(path):
+    return formatting.article_label(path)
+
+
+@register.filter
+def citation(measure):
+    return formatting.citation(measure)
+
+
+@register.simple_tag
+def deadline_badge(measure, today):
+    """(css class, label) of the deadline status badge against ``today``."""
+    status = Measure.DeadlineStatus(measure.deadline_status(today))
+    return {"css": STATUS_BADGES[status], "label": status.label, "status": status.value}
+
+
+@register.filter
+def contact_text(contact):
+    """A contact from the importer's JSON: a dict (name, role, phone…) or a plain string."""
+    if isinstance(contact, dict):
+        parts = [
+            str(contact[key])
+            for key in ("department", "role", "title", "name", "phone", "tel")
+            if contact.get(key)
+        ]
+        return " ".join(parts) or " ".join(str(v) for v in contact.values() if v)
+    return str(contact)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """The current GET query with some parameters replaced (``None`` or "" removes them)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def pick(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def timeuntil_days(date, today):
+    """Whole days from ``today`` until ``date`` (0 on the day itself)."""
+    return (date - today).days
