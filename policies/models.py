@@ -98,9 +98,19 @@ class Department(models.Model):
         ordering = ["city", "level", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "city", "district", "name"],
-                name="department_unique_name",
-                nulls_distinct=False,
+                fields=["province", "name"],
+                condition=Q(city__isnull=True),
+                name="department_unique_province_name",
+            ),
+            models.UniqueConstraint(
+                fields=["city", "name"],
+                condition=Q(city__isnull=False, district__isnull=True),
+                name="department_unique_city_name",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "name"],
+                condition=Q(district__isnull=False),
+                name="department_unique_district_name",
             ),
         ]
 
@@ -331,6 +341,9 @@ class MeasureDepartment(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return str(self.department)
+
 
 class EditorialNote(models.Model):
     """A correction from the errata file, applied by the importer and shown to readers."""
@@ -378,3 +391,6 @@ class MeasureGram(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["gram", "measure"], name="measuregram_unique"),
         ]
+
+    def __str__(self):
+        return self.gram

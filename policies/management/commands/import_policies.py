@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from policies.importer import SourceError
+from policies.importer.loader import SOURCES, import_sources
+
+
+class Command(BaseCommand):
+    help = "导入 fixtures/sources/ 中的政策原文（幂等；保留管理员在后台所做的修改，除非 --overwrite）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source-dir",
+            type=Path,
+            default=SOURCES,
+            help="来源文件目录（默认 fixtures/sources/）",
+        )
+        parser.add_argument(
+            "--errata", type=Path, default=None, help="勘误文件（默认 fixtures/errata.toml）"
+        )
+        parser.add_argument(
+            "--overwrite", action="store_true", help="以原文覆盖管理员在后台修改过的文件和措施"
+        )
+
+    def handle(self, *args, source_dir, errata, overwrite, **options):
+        try:
+            report = import_sources(source_dir, overwrite=overwrite, errata_path=errata)
+        except SourceError as error:
+            raise CommandError(f"导入失败，数据库未作任何修改：{error}") from error
+        if options["verbosity"]:
+            for line in report.lines():
+                self.stdout.write(line)
