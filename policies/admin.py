@@ -1,0 +1,183 @@
+"""The catalogue admin: staff correct what the import got wrong, and the importer keeps it."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Chapter,
+    City,
+    Department,
+    District,
+    EditorialNote,
+    Measure,
+    MeasureDepartment,
+    PolicyDocument,
+    SupportType,
+    Topic,
+)
+
+
+class DistrictInline(admin.TabularInline):
+    model = District
+    extra = 0
+    fields = ("name", "code", "kind")
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("name", "province", "code", "slug")
+    search_fields = ("name", "province", "code")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [DistrictInline]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "kind", "code")
+    list_filter = ("city", "kind")
+    search_fields = ("name", "code")
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "city", "district", "province")
+    list_filter = ("level", "city")
+    search_fields = ("name", "aliases")
+    list_select_related = ("city", "district")
+    autocomplete_fields = ("district",)
+    inlines: list = []
+
+
+class ChapterInline(admin.TabularInline):
+    model = Chapter
+    extra = 0
+    fields = ("number", "title")
+
+
+class EditorialNoteInline(admin.TabularInline):
+    model = EditorialNote
+    extra = 0
+    fields = ("measure", "garbled", "correction", "reason")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("编者校注（来自 fixtures/errata.toml，请在勘误文件中修改）")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(admin.ModelAdmin):
+    list_display = ("title", "city", "issuer", "issued_on", "status", "complete", "source")
+    list_filter = ("city", "status", "complete")
+    search_fields = ("title", "issuer", "source")
+    list_select_related = ("city",)
+    readonly_fields = ("source", "source_sha256", "imported_at", "source_text", "clean_text")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "city",
+                    "issuer",
+                    "issued_on",
+                    "captured_on",
+                    "status",
+                    "complete",
+                )
+            },
+        ),
+        (_("来源"), {"fields": ("source", "source_sha256", "imported_at")}),
+        (_("正文"), {"classes": ("collapse",), "fields": ("clean_text", "source_text")}),
+    )
+    inlines = [ChapterInline, EditorialNoteInline]
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ("title", "number", "document")
+    list_filter = ("document__city", "document")
+    search_fields = ("title",)
+    list_select_related = ("document",)
+
+
+class MeasureDepartmentInline(admin.TabularInline):
+    model = MeasureDepartment
+    extra = 0
+    fields = ("department", "position")
+    autocomplete_fields = ("department",)
+    verbose_name_plural = _("责任单位")
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "document",
+        "deadline_text",
+        "max_amount_yuan",
+        "free_of_application",
+    )
+    list_filter = (
+        "document__city",
+        "document",
+        "departments",
+        "topics",
+        "support_types",
+        "free_of_application",
+        "deadline_continuing",
+    )
+    search_fields = ("title", "text", "handling", "path_key")
+    list_select_related = ("document",)
+    readonly_fields = ("document", "path", "path_key", "position")
+    filter_horizontal = ("topics", "support_types")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("document", "chapter", "path", "path_key", "position", "title", "text")},
+        ),
+        (
+            _("要点"),
+            {
+                "fields": (
+                    "topics",
+                    "support_types",
+                    "amounts_yuan",
+                    "max_amount_yuan",
+                    "free_of_application",
+                )
+            },
+        ),
+        (
+            _("办理"),
+            {
+                "fields": (
+                    "handling",
+                    "deadline_text",
+                    "deadline_date",
+                    "deadline_continuing",
+                    "contacts",
+                )
+            },
+        ),
+    )
+    inlines = [MeasureDepartmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "description")
+    list_editable = ("order",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(SupportType)
+class SupportTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "slug")
