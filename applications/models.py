@@ -1,0 +1,416 @@
+"""Enterprises, staff, workflows as data, and applications along those workflows.
+
+A measure's workflow (``WorkflowStage`` rows) is derived from its 办理方式 by
+``applications.workflow`` and editable in the admin. When an application is submitted,
+the workflow is resolved into a route of its own (``ApplicationStep`` rows): district
+stages become the applicant's district's departments, so the route an application
+follows never changes under it, and who may see and act on it is a simple lookup.
+"""
+
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import City, Department, District, Measure
+
+from .states import ACTION_CHOICES, EDITABLE_STATES, FINAL_STATES, State
+from .uscc import validate_uscc
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("企业名称"), max_length=100)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在城市")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("所在县（市）区"),
+    )
+    contact_person = models.CharField(_("联系人"), max_length=32)
+    phone = models.CharField(_("联系电话"), max_length=32)
+    email = models.EmailField(_("电子邮箱"))
+    created_at = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EnterpriseMembership(models.Model):
+    """A user acting for an enterprise; an enterprise may have several users."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_membership",
+        verbose_name=_("用户"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("企业")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("企业用户")
+        verbose_name_plural = _("企业用户")
+
+    def __str__(self):
+        return f"{self.user} · {self.enterprise}"
+
+
+class StaffMembership(models.Model):
+    """A staff user of one department (and so of a city or a district)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_membership",
+        verbose_name=_("用户"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="staff_memberships",
+        verbose_name=_("部门"),
+    )
+
+    class Meta:
+        verbose_name = _("部门工作人员")
+        verbose_name_plural = _("部门工作人员")
+
+    def __str__(self):
+        return f"{self.user} · {self.department}"
+
+
+class Act(models.TextChoices):
+    PRELIMINARY = "preliminary", _("初审")
+    REVIEW = "review", _("审核")
+    VERIFY = "verify", _("核定")
+    RECHECK = "recheck", _("复核")
+    DISBURSE = "disburse", _("拨付")
+
+
+class WorkflowStage(models.Model):
+    """One ordered stage of a measure's workflow.
+
+    City and provincial stages name their departments; district stages name the kinds of
+    district department (``商务局、财政局``), resolved to the applicant's district when an
+    application is submitted. A stage with several departments is joint (会同, 两部门审核):
+    every one of them has to sign off.
+    """
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="workflow_stages", verbose_name=_("措施")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    level = models.CharField(_("层级"), max_length=16, choices=Department.Level.choices)
+    act = models.CharField(_("环节"), max_length=16, choices=Act.choices)
+    departments = models.ManyToManyField(
+        Department,
+        related_name="workflow_stages",
+        blank=True,
+        verbose_name=_("市级/省级部门"),
+    )
+    district_departments = models.CharField(
+        _("县区部门"),
+        max_length=100,
+        blank=True,
+        help_text=_("县区级环节填写部门名称，多个用顿号分隔，如：商务局、财政局"),
+    )
+    source = models.CharField(
+        _("依据"), max_length=300, blank=True, help_text=_("办理方式中对应的原文")
+    )
+    derived = models.BooleanField(_("自动生成"), default=True, editable=False)
+
+    class Meta:
+        verbose_name = _("办理环节")
+        verbose_name_plural = _("办理环节")
+        ordering = ["measure", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "position"], name="stage_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.get_level_display()} {self.get_act_display()}"
+
+    @property
+    def district_department_names(self) -> list[str]:
+        from .workflow import split_names
+
+        return split_names(self.district_departments)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def of_user(self, user):
+        """The applications of the user's enterprise."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(enterprise__memberships__user=user)
+
+    def visible_to_department(self, department):
+        """Waiting at, or having passed through, one of the department's steps."""
+        reached = ApplicationStep.objects.filter(
+            application=OuterRef("pk"), departments=department, position__lte=OuterRef("position")
+        )
+        return self.exclude(state=State.DRAFT).filter(Exists(reached))
+
+    def waiting_at(self, department):
+        current = ApplicationStep.objects.filter(
+            application=OuterRef("pk"), departments=department, position=OuterRef("position")
+        )
+        return self.filter(state=State.IN_REVIEW).filter(Exists(current))
+
+    def visible_to_staff(self, user):
+        if user.is_superuser:
+            return self.exclude(state=State.DRAFT)
+        membership = getattr(user, "staff_membership", None) if user.is_authenticated else None
+        if membership is None:
+            return self.none()
+        return self.visible_to_department(membership.department_id)
+
+
+def _blank_dict():
+    return {}
+
+
+class Application(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="applications", verbose_name=_("企业")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="applications", verbose_name=_("政策措施")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    position = models.PositiveSmallIntegerField(
+        _("当前环节"), default=0, help_text=_("0 表示尚未提交")
+    )
+    round = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    requested_amount_yuan = models.DecimalField(
+        _("申请金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    figures = models.JSONField(_("申报数据"), default=_blank_dict, blank=True)
+    description = models.TextField(_("申报说明"), blank=True)
+    eligibility_token = models.CharField(_("自测结果"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    waiting_since = models.DateTimeField(_("本环节起始"), null=True, blank=True)
+    disbursed_amount_yuan = models.DecimalField(
+        _("拨付金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    disbursed_on = models.DateField(_("拨付日期"), null=True, blank=True)
+    voucher_number = models.CharField(_("凭证号"), max_length=64, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "position"])]
+
+    def __str__(self):
+        return f"{self.number} {self.enterprise} · {self.measure.title}"
+
+    def get_absolute_url(self):
+        return reverse("applications:detail", kwargs={"pk": self.pk})
+
+    @property
+    def number(self):
+        return f"SB{self.pk:06d}" if self.pk else ""
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_final(self):
+        return self.state in FINAL_STATES
+
+    @property
+    def can_withdraw(self):
+        from .states import allowed
+
+        return allowed("withdraw", self.state)
+
+    def current_step(self):
+        """The step it waits at (uses prefetched ``steps`` when present)."""
+        for step in self.steps.all():
+            if step.position == self.position:
+                return step
+        return None
+
+
+class ApplicationStep(models.Model):
+    """A step of one application's route, resolved from the measure's workflow."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="steps", verbose_name=_("申报")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    level = models.CharField(_("层级"), max_length=16, choices=Department.Level.choices)
+    act = models.CharField(_("环节"), max_length=16, choices=Act.choices)
+    departments = models.ManyToManyField(
+        Department, related_name="application_steps", verbose_name=_("办理部门")
+    )
+
+    class Meta:
+        verbose_name = _("办理步骤")
+        verbose_name_plural = _("办理步骤")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "position"], name="step_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        names = "、".join(str(d) for d in self.departments.all())
+        return f"{self.position}. {names} {self.get_act_display()}"
+
+    @property
+    def is_joint(self):
+        return len(self.departments.all()) > 1
+
+
+class Signoff(models.Model):
+    """A department's agreement at a (joint) step, once per round at that step."""
+
+    step = models.ForeignKey(
+        ApplicationStep, on_delete=models.CASCADE, related_name="signoffs", verbose_name=_("步骤")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    round = models.PositiveIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("会签")
+        verbose_name_plural = _("会签")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "department", "round"], name="signoff_unique_department"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department} · {self.step}"
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class ApplicationEvent(models.Model):
+    """An entry of an application's timeline; written once, never changed."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申报")
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("经办人"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("部门"),
+    )
+    action = models.CharField(_("操作"), max_length=16, choices=ACTION_CHOICES)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
+    from_position = models.PositiveSmallIntegerField(_("原环节"), default=0)
+    to_position = models.PositiveSmallIntegerField(_("新环节"), default=0)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("application events are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("application events are never deleted")
+
+
+def attachment_path(instance, filename):
+    """A random name under applications/YYYY/; the original name is kept in the row."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"applications/{timezone.now():%Y}/{secrets.token_hex(16)}{suffix}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("申报")
+    )
+    material = models.CharField(_("材料"), max_length=32)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=32)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("申报材料")
+        verbose_name_plural = _("申报材料")
+        ordering = ["application", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.material}：{self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "applications:attachment", kwargs={"pk": self.application_id, "attachment": self.pk}
+        )

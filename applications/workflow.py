@@ -1,0 +1,406 @@
+"""Workflows as data: derive a measure's stages from its 办理方式, resolve them per applicant.
+
+The 办理方式 paragraphs of 鞍山 2023 describe routes in a small, regular vocabulary::
+
+    报所在县（市）区、开发区商务部门，由市商务局会同市统计部门进行审核，符合要求企业，拨付资金到企业。
+
+``parse_route`` reads such a text as a sequence of department mentions (with their level:
+district, city, province) and acts (初审, 审核, 核定, 复核, 拨付) and turns it into ordered
+stages. Departments joined by 会同/和/及/、 at one level form a joint stage; a department the
+applicant submits *to* (向…, 报…, 到…) without an act of its own does the initial review;
+a payment with no payer named is made by the city finance bureau; a route that falls back
+to a lower level (a second procedure in the same paragraph) ends the first route. Where the
+text names no route, ``default_route`` applies: the district counterpart of the responsible
+city bureau does the initial review, the city bureau reviews, the city finance bureau pays.
+
+The parse is deliberately plain; its result for every 鞍山 2023 measure with a 办理方式 is
+pinned by golden tests, and staff can edit any workflow in the admin.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from policies.models import Department, District, Measure
+
+from .models import Act, WorkflowStage
+
+DISTRICT = Department.Level.DISTRICT
+CITY = Department.Level.CITY
+PROVINCE = Department.Level.PROVINCE
+RANK = {DISTRICT: 0, CITY: 1, PROVINCE: 2}
+
+# Canonical short name of a kind of department → the words that name it in the texts.
+KINDS = {
+    "商务局": ("商务",),
+    "财政局": ("财政",),
+    "工信局": ("工信", "工业和信息化"),
+    "科技局": ("科技",),
+    "统计局": ("统计",),
+    "农业农村局": ("农业农村",),
+    "人社局": ("人力资源和社会保障", "人社"),
+    "文旅局": ("文旅广电", "文化旅游", "文化和旅游", "文旅"),
+    "发改局": ("发展改革", "发展和改革", "发改"),
+    "市场监管局": ("市场监督管理", "市场监管"),
+}
+# The district departments every district gets (``load_districts``).
+DISTRICT_DEPARTMENTS = list(KINDS)
+# Provincial departments the 鞍山 2023 handling texts send applications up to.
+PROVINCIAL_DEPARTMENTS = {"辽宁省": ["省商务厅", "省工信厅", "省科技厅", "省文旅厅"]}
+CITY_GOVERNMENT = "市人民政府"
+
+_KEYWORDS = sorted(
+    ((word, kind) for kind, words in KINDS.items() for word in words), key=lambda p: -len(p[0])
+)
+_KW = "|".join(re.escape(word) for word, _kind in _KEYWORDS)
+_DISTRICT_PREFIX = (
+    r"(?:所在|属地|各)?县(?:[（(][市、区]{1,3}[）)])?、?区?(?:、开发区)?(?:所在)?|当地"
+)
+MENTION = re.compile(
+    rf"(?P<gov>市政府)|"
+    rf"(?P<level>省|市级|市|本级|{_DISTRICT_PREFIX})?"
+    rf"(?P<kinds>(?:{_KW})(?:(?:及|和|、)(?:{_KW}))*|相应|相关)?"
+    rf"(?P<suffix>主管部门|管理部门|部门|局|厅|委)"
+)
+ACT = re.compile(
+    r"(?P<act>初审|复核|核定|审核|审议|会商|评审|认证|备案|同意|拨付|下拨|划拨|下发(?:奖励)?资金)"
+)
+ACT_WORDS = {
+    "初审": Act.PRELIMINARY,
+    "复核": Act.RECHECK,
+    "核定": Act.VERIFY,
+}
+DISBURSE_WORDS = ("拨付", "下拨", "划拨", "下发")
+CONNECTOR = re.compile(r"^\s*(?:会同|和|及|与|、)\s*$")
+RECEIVING = re.compile(r"向|报|到|至|提交")
+# Document references, URLs and parenthesised numbers say nothing about the route.
+NOISE = re.compile(r"《[^》]*》|[（(](?:https?:|辽|鞍)[^）)]*[）)]|https?://\S+")
+NAMES_SPLIT = re.compile(r"[、,，;；\s]+")
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    level: str
+    act: str
+    kinds: tuple  # canonical kind names ("商务局"), or CITY_GOVERNMENT
+    source: str = field(default="", compare=False)
+
+    def describe(self):
+        return f"{self.level}:{'+'.join(self.kinds)}:{self.act}"
+
+
+@dataclass
+class _Mention:
+    level: str | None
+    kinds: tuple
+    start: int
+    end: int
+    receiving: bool
+
+
+def split_names(text: str) -> list[str]:
+    return [name for name in NAMES_SPLIT.split(text or "") if name]
+
+
+def kind_of(name: str) -> str | None:
+    """The canonical kind of a department name: 市工业和信息化局 → 工信局."""
+    for word, kind in _KEYWORDS:
+        if word in name:
+            return kind
+    return None
+
+
+def _kinds_in(text: str) -> tuple:
+    found = []
+    for part in re.split(r"及|和|、", text):
+        kind = kind_of(part)
+        if kind and kind not in found:
+            found.append(kind)
+    return tuple(found)
+
+
+def _level_of(prefix: str | None) -> str | None:
+    if not prefix:
+        return None
+    if prefix == "本级":
+        return "ignore"
+    if prefix == "省":
+        return PROVINCE
+    if prefix in ("市", "市级"):
+        return CITY
+    return DISTRICT
+
+
+def _clause_start(text: str, index: int) -> int:
+    return max(text.rfind(mark, 0, index) for mark in "，。；,;：") + 1
+
+
+def _mentions(paragraph: str, responsible_kind: str | None):
+    previous = None
+    for match in MENTION.finditer(paragraph):
+        if match.group("gov"):
+            level, kinds = CITY, (CITY_GOVERNMENT,)
+        else:
+            level = _level_of(match.group("level"))
+            words = match.group("kinds") or ""
+            if level == "ignore":
+                continue
+            if words in ("", "相应", "相关"):
+                generic = words == "相应" or match.group("suffix") in ("主管部门", "管理部门")
+                if words == "相关" or not generic or level not in (DISTRICT, CITY):
+                    continue
+                if not responsible_kind:
+                    continue
+                kinds = (responsible_kind,)
+            else:
+                kinds = _kinds_in(words)
+            if level is None:
+                # "、财政局" after "市商务局": the level of the list it continues.
+                between = paragraph[previous.end : match.start()] if previous else ""
+                if previous is None or not CONNECTOR.match(between):
+                    continue
+                level = previous.level
+        before = paragraph[_clause_start(paragraph, match.start()) : match.start()]
+        mention = _Mention(level, kinds, match.start(), match.end(), bool(RECEIVING.search(before)))
+        previous = mention
+        yield mention
+
+
+def _tokens(paragraph, responsible_kind):
+    tokens = [("M", m.start, m) for m in _mentions(paragraph, responsible_kind)]
+    tokens += [("A", a.start(), a) for a in ACT.finditer(paragraph)]
+    return sorted(tokens, key=lambda t: t[1])
+
+
+def _act_of(word: str) -> str:
+    if word.startswith(DISBURSE_WORDS):
+        return Act.DISBURSE
+    return ACT_WORDS.get(word, Act.REVIEW)
+
+
+def _parse_paragraph(paragraph: str, responsible_kind: str | None) -> list[StageSpec]:
+    stages: list[StageSpec] = []
+    pending: list[_Mention] = []  # department groups waiting for their act
+    last_end = 0  # end of the last token, to see what joins two mentions
+    last_act_end = -1
+    top = -1  # highest level reached so far by a reviewing stage
+    stopped = False
+
+    def add(group: _Mention, act: str, source_end: int):
+        nonlocal top, stopped
+        if stopped:
+            return
+        rank = RANK[group.level]
+        if act != Act.DISBURSE and rank < top:
+            stopped = True  # a second procedure starts over from below
+            return
+        source = paragraph[_clause_start(paragraph, group.start) : source_end].strip()
+        spec = StageSpec(group.level, act, group.kinds, source[:300])
+        if stages and stages[-1] == spec:
+            return
+        stages.append(spec)
+        if act != Act.DISBURSE:
+            top = max(top, rank)
+
+    def flush_pending():
+        for group in pending:
+            if group.receiving:
+                add(group, Act.PRELIMINARY if not stages else Act.REVIEW, group.end)
+        pending.clear()
+
+    for kind, _start, token in _tokens(paragraph, responsible_kind):
+        if kind == "M":
+            between = paragraph[last_end : token.start]
+            if last_act_end >= 0 and paragraph[last_act_end : token.start] in ("至", "到"):
+                # "拨付至县区财政部门": where the money goes, not who acts.
+                last_end = token.end
+                continue
+            if pending and CONNECTOR.match(between):
+                head = pending[-1]
+                if head.level == token.level:
+                    merged = tuple(dict.fromkeys(head.kinds + token.kinds))
+                    pending[-1] = _Mention(
+                        head.level, merged, head.start, token.end, head.receiving
+                    )
+                else:
+                    pending.append(token)
+            elif pending and pending[-1].level == token.level and pending[-1].kinds == token.kinds:
+                pending[-1].end = token.end  # the same department named again
+            else:
+                flush_pending()
+                pending.append(token)
+            last_end = token.end
+            last_act_end = -1
+        else:
+            act = _act_of(token.group("act"))
+            if pending:
+                for group in pending:
+                    add(group, act, token.end())
+                pending.clear()
+            elif act == Act.DISBURSE and (not stages or stages[-1].act != Act.DISBURSE):
+                add(
+                    _Mention(CITY, ("财政局",), token.start(), token.end(), False), act, token.end()
+                )
+            last_end = token.end()
+            last_act_end = token.end()
+    flush_pending()
+    return stages
+
+
+def parse_route(handling: str, responsible_kind: str | None = None) -> list[StageSpec]:
+    """The stages a 办理方式 text describes ([] when it names no route).
+
+    Where the text describes several procedures in separate paragraphs (社零额部分 /
+    直播示范基地部分), the first paragraph that names a route is used.
+    """
+    text = NOISE.sub("", handling or "")
+    for paragraph in text.splitlines():
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        stages = _parse_paragraph(paragraph, responsible_kind)
+        if stages and not all(_is_implicit_payment(stage) for stage in stages):
+            return stages
+    return []
+
+
+def _is_implicit_payment(stage: StageSpec) -> bool:
+    # "免申请直接拨付至单位银行账号" alone is no route to apply along.
+    return stage.act == Act.DISBURSE and stage.level == CITY and stage.kinds == ("财政局",)
+
+
+def default_route(responsible_kind: str | None, responsible_name: str = "") -> list[StageSpec]:
+    """District bureau initial review → the responsible city bureau's review → city finance pays."""
+    stages = []
+    if responsible_kind:
+        stages.append(StageSpec(DISTRICT, Act.PRELIMINARY, (responsible_kind,), "默认流程"))
+        stages.append(StageSpec(CITY, Act.REVIEW, (responsible_kind,), "默认流程"))
+    elif responsible_name:
+        stages.append(StageSpec(CITY, Act.REVIEW, (responsible_name,), "默认流程"))
+    if not stages or stages[-1].kinds != ("财政局",):
+        stages.append(StageSpec(CITY, Act.DISBURSE, ("财政局",), "默认流程"))
+    return stages
+
+
+def responsible(measure: Measure):
+    """The first responsible department of a measure, and its kind (or None)."""
+    first = next(iter(measure.departments.order_by("measuredepartment__position", "pk")), None)
+    if first is None:
+        return None, None
+    return first, kind_of(first.name)
+
+
+GRANT_WORDS = re.compile(r"奖励|奖补|补贴|补助|贴息|资金支持|后补助")
+
+
+def takes_applications(measure: Measure) -> bool:
+    """A measure takes applications unless it is 免申即享 or grants nothing to apply for."""
+    if measure.free_of_application:
+        return False
+    if measure.amounts_yuan or measure.max_amount_yuan:
+        return True
+    if GRANT_WORDS.search(measure.text or ""):
+        return True
+    _dept, kind = responsible(measure)
+    return bool(parse_route(measure.handling, kind))
+
+
+def derive_workflow(measure: Measure) -> list[StageSpec]:
+    if not takes_applications(measure):
+        return []
+    department, kind = responsible(measure)
+    return parse_route(measure.handling, kind) or default_route(
+        kind, department.name if department else ""
+    )
+
+
+# --- departments ---------------------------------------------------------------------------
+
+
+def city_department(city, kind: str) -> Department:
+    """The city's department of a kind (by name or alias), created if the catalogue lacks it."""
+    if kind == CITY_GOVERNMENT:
+        department, _ = Department.objects.get_or_create(
+            city=city,
+            district=None,
+            province=city.province,
+            name=CITY_GOVERNMENT,
+            defaults={"level": CITY},
+        )
+        return department
+    words = KINDS.get(kind, (kind,))
+    candidates = Department.objects.filter(city=city, district=None, level=CITY).order_by("pk")
+    for department in candidates:
+        names = [department.name, *(department.aliases or [])]
+        if any(word in name for word in words for name in names):
+            return department
+    department, _ = Department.objects.get_or_create(
+        city=city,
+        district=None,
+        province=city.province,
+        name=f"市{kind}",
+        defaults={"level": CITY},
+    )
+    return department
+
+
+def province_department(province: str, kind: str) -> Department:
+    name = f"省{kind[:-1]}厅" if kind.endswith("局") else kind
+    department, _ = Department.objects.get_or_create(
+        province=province,
+        city=None,
+        district=None,
+        name=name,
+        defaults={"level": PROVINCE},
+    )
+    return department
+
+
+def district_department(district: District, name: str) -> Department:
+    department, _ = Department.objects.get_or_create(
+        province=district.city.province,
+        city=district.city,
+        district=district,
+        name=name,
+        defaults={"level": DISTRICT},
+    )
+    return department
+
+
+@transaction.atomic
+def save_workflow(measure: Measure, specs: list[StageSpec]) -> list[WorkflowStage]:
+    """Replace the measure's workflow by ``specs``."""
+    measure.workflow_stages.all().delete()
+    stages = []
+    for position, spec in enumerate(specs, start=1):
+        stage = WorkflowStage.objects.create(
+            measure=measure,
+            position=position,
+            level=spec.level,
+            act=spec.act,
+            district_departments="、".join(spec.kinds) if spec.level == DISTRICT else "",
+            source=spec.source,
+        )
+        if spec.level == CITY:
+            stage.departments.set([city_department(measure.document.city, k) for k in spec.kinds])
+        elif spec.level == PROVINCE:
+            province = measure.document.city.province
+            stage.departments.set([province_department(province, k) for k in spec.kinds])
+        stages.append(stage)
+    return stages
+
+
+def ensure_workflow(measure: Measure, overwrite: bool = False) -> list[WorkflowStage]:
+    """The measure's workflow, derived and saved first if it has none (or ``overwrite``)."""
+    existing = list(measure.workflow_stages.all())
+    if existing and not overwrite:
+        return existing
+    return save_workflow(measure, derive_workflow(measure))
+
+
+def resolve_stage(stage: WorkflowStage, district: District) -> list[Department]:
+    """The departments acting at a stage for an applicant in ``district``."""
+    if stage.level == DISTRICT:
+        return [district_department(district, name) for name in stage.district_department_names]
+    return list(stage.departments.all())
