@@ -1,0 +1,223 @@
+"""Eligibility rules and questions as data, and saved self-check answers.
+
+Rules and questions are loaded from ``fixtures/eligibility/`` by ``manage.py
+load_eligibility``; staff may edit them in the admin, where ``clean()`` runs the validator of
+``policies.eligibility.schema`` so that a broken rule cannot be saved.
+"""
+
+import hashlib
+import json
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import City, District, Measure
+
+from . import evaluator, schema
+
+
+def fingerprint(content: dict) -> str:
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        YES_NO = evaluator.YES_NO, _("是/否")
+        CHOICE = evaluator.CHOICE, _("单选")
+        NUMBER = evaluator.NUMBER, _("数字")
+        MONEY_WAN = evaluator.MONEY_WAN, _("金额（万元）")
+        DATE = evaluator.DATE, _("日期")
+        COUNT = evaluator.COUNT, _("数量")
+
+    class Section(models.TextChoices):
+        # In the order they are asked: where, what, recognitions, what happened, figures.
+        LOCATION = "location", _("所在地")
+        TYPE = "type", _("企业类型")
+        RECOGNITION = "recognition", _("资质认定")
+        EVENTS = "events", _("经营事项")
+        FIGURES = "figures", _("经营数据")
+
+    SECTION_ORDER = [choice.value for choice in Section]
+
+    key = models.CharField(_("问题键"), max_length=64, unique=True)
+    label = models.CharField(_("简称"), max_length=64)
+    wording = models.CharField(_("问题"), max_length=300)
+    help_text = models.CharField(_("说明"), max_length=300, blank=True)
+    type = models.CharField(_("类型"), max_length=16, choices=Type.choices)
+    section = models.CharField(_("分组"), max_length=16, choices=Section.choices)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    choices = models.JSONField(
+        _("选项"), default=list, blank=True, help_text=_("单选题的选项：[[取值, 显示文字], …]")
+    )
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    max_value = models.DecimalField(
+        _("最大合理值"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    required = models.BooleanField(_("必答"), default=False)
+    fixture_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("自测问题")
+        verbose_name_plural = _("自测问题")
+        ordering = ["section", "order", "key"]
+
+    def __str__(self):
+        return f"{self.label}（{self.key}）"
+
+    def clean(self):
+        errors = {}
+        if not self.key.isidentifier():
+            errors["key"] = _("问题键只能包含字母、数字和下划线，且不能以数字开头。")
+        if self.type == self.Type.CHOICE:
+            if not isinstance(self.choices, list) or not self.choices:
+                errors["choices"] = _("单选题需要至少一个选项。")
+            elif not all(
+                isinstance(c, list) and len(c) == 2 and all(isinstance(v, str) for v in c)
+                for c in self.choices
+            ):
+                errors["choices"] = _("选项格式应为 [[取值, 显示文字], …]。")
+        if errors:
+            raise ValidationError(errors)
+
+    def content(self):
+        return {
+            "label": self.label,
+            "wording": self.wording,
+            "help_text": self.help_text,
+            "type": self.type,
+            "section": self.section,
+            "order": self.order,
+            "choices": self.choices,
+            "unit": self.unit,
+            "max_value": None if self.max_value is None else str(self.max_value.normalize()),
+            "required": self.required,
+        }
+
+    def info(self) -> evaluator.QuestionInfo:
+        return evaluator.QuestionInfo(
+            key=self.key,
+            label=self.label,
+            type=self.type,
+            choices={value: label for value, label in self.choices or []},
+            unit=self.unit,
+        )
+
+
+class EligibilityRuleQuerySet(models.QuerySet):
+    def encoded(self):
+        return self.filter(status=EligibilityRule.Status.ENCODED)
+
+
+class EligibilityRule(models.Model):
+    class Status(models.TextChoices):
+        ENCODED = "encoded", _("已编码")
+        NOT_ENCODABLE = "not_encodable", _("不可编码（可咨询）")
+
+    measure = models.OneToOneField(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="eligibility_rule",
+        verbose_name=_("措施"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.ENCODED
+    )
+    conditions = models.JSONField(
+        _("条件"), default=dict, blank=True, help_text=_("见 policies/eligibility/schema.py")
+    )
+    benefit = models.JSONField(_("金额公式"), null=True, blank=True)
+    clause = models.TextField(_("所依据的条款原文"), blank=True)
+    reason = models.TextField(_("不可编码的原因"), blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    question_keys = models.JSONField(_("使用的问题"), default=list, blank=True, editable=False)
+    fixture_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = EligibilityRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("自测规则")
+        verbose_name_plural = _("自测规则")
+        ordering = ["measure__document", "measure__position"]
+
+    def __str__(self):
+        return f"{self.measure.document.city} {self.measure}"
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.ENCODED:
+            self.question_keys = schema.question_keys(self.conditions, self.benefit)
+        else:
+            self.question_keys = []
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.ENCODED:
+            known = set(Question.objects.values_list("key", flat=True))
+            condition_errors = schema.validate_conditions(self.conditions, known_keys=known)
+            if condition_errors:
+                errors["conditions"] = condition_errors
+            if self.benefit is None:
+                errors["benefit"] = [_("已编码的规则需要金额公式。")]
+            else:
+                benefit_errors = schema.validate_benefit(self.benefit, known_keys=known)
+                if benefit_errors:
+                    errors["benefit"] = benefit_errors
+            if not self.clause.strip():
+                errors["clause"] = [_("请引用规则所依据的条款原文。")]
+        elif not self.reason.strip():
+            errors["reason"] = [_("请说明不可编码的原因（将作为“可咨询”显示给企业）。")]
+        if errors:
+            raise ValidationError(errors)
+
+    def content(self):
+        return {
+            "status": self.status,
+            "conditions": self.conditions if self.status == self.Status.ENCODED else None,
+            "benefit": self.benefit if self.status == self.Status.ENCODED else None,
+            "clause": self.clause,
+            "reason": self.reason,
+            "note": self.note,
+        }
+
+
+def new_token():
+    return secrets.token_urlsafe(16)
+
+
+class SavedCheck(models.Model):
+    """One enterprise's answers, revisited through an unguessable link.
+
+    ``answers`` maps question key → value (yes/no as true/false, money in 万元, counts as
+    integers); the applications app reads it to prefill an application.
+    """
+
+    token = models.CharField(_("链接令牌"), max_length=32, unique=True, default=new_token)
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="saved_checks", verbose_name=_("城市")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="saved_checks",
+        verbose_name=_("县（市）区"),
+    )
+    answers = models.JSONField(_("回答"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("自测记录")
+        verbose_name_plural = _("自测记录")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.city} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("eligibility:result", kwargs={"token": self.token})

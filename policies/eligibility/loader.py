@@ -1,0 +1,206 @@
+"""Load questions and rules from ``fixtures/eligibility/`` into the database.
+
+Idempotent: loading twice changes nothing. A row that staff changed in the admin (its
+content no longer matches the fingerprint of what was last loaded) is kept and reported,
+unless ``overwrite`` is set. A fixture that does not validate stops the load with a message
+naming the rule, and nothing is written.
+"""
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from policies.models import Measure
+
+from . import schema
+from .models import EligibilityRule, Question, fingerprint
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "eligibility"
+
+
+class FixtureError(Exception):
+    pass
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: list = field(default_factory=list)  # rows edited by staff, left as they are
+    unknown_measures: list = field(default_factory=list)
+
+    def lines(self):
+        yield (
+            f"自测规则与问题：新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}，"
+            f"保留人工修改 {len(self.kept)}"
+        )
+        for name in self.kept:
+            yield f"  保留了管理后台中的修改（使用 --overwrite 覆盖）：{name}"
+        for source, path in self.unknown_measures:
+            yield f"  目录中没有这条措施，已跳过：{source} {path}"
+
+
+def read_fixtures(directory=FIXTURES):
+    with open(directory / "questions.toml", "rb") as handle:
+        questions = tomllib.load(handle).get("question", [])
+    with open(directory / "rules.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    return questions, data.get("rule", []), data.get("document", [])
+
+
+def _question_content(entry):
+    max_value = entry.get("max_value")
+    return {
+        "label": entry["label"],
+        "wording": entry["wording"],
+        "help_text": entry.get("help_text", ""),
+        "type": entry["type"],
+        "section": entry["section"],
+        "order": entry.get("order", 0),
+        "choices": entry.get("choices", []),
+        "unit": entry.get("unit", ""),
+        "max_value": None if max_value is None else str(Decimal(str(max_value)).normalize()),
+        "required": entry.get("required", False),
+    }
+
+
+def _rule_content(entry, where):
+    status = entry.get("status")
+    if status not in EligibilityRule.Status.values:
+        raise FixtureError(f"{where}：status 应为 encoded 或 not_encodable")
+    content = {
+        "status": status,
+        "conditions": None,
+        "benefit": None,
+        "clause": entry.get("clause", "").strip(),
+        "reason": entry.get("reason", "").strip(),
+        "note": entry.get("note", "").strip(),
+    }
+    if status == EligibilityRule.Status.ENCODED:
+        try:
+            content["conditions"] = json.loads(entry["conditions"])
+            content["benefit"] = json.loads(entry["benefit"])
+        except (KeyError, json.JSONDecodeError) as error:
+            raise FixtureError(f"{where}：conditions/benefit 不是有效的 JSON（{error}）") from None
+        if not content["clause"]:
+            raise FixtureError(f"{where}：缺少所依据的条款原文 clause")
+    elif not content["reason"]:
+        raise FixtureError(f"{where}：不可编码的规则需要 reason")
+    return content
+
+
+def _apply(instance, content, overwrite, report, name, fields, values=None):
+    """Create/update ``instance`` from ``content`` unless staff changed it since the last load."""
+    values = content if values is None else values
+    new_print = fingerprint(content)
+    if instance.pk is None:
+        for key in fields:
+            setattr(instance, key, values[key])
+        instance.fixture_fingerprint = new_print
+        instance.save()
+        report.created += 1
+        return
+    current = fingerprint(instance.content())
+    if current == new_print:
+        if instance.fixture_fingerprint != new_print:
+            instance.fixture_fingerprint = new_print
+            instance.save(update_fields=["fixture_fingerprint"])
+        report.unchanged += 1
+        return
+    if current != instance.fixture_fingerprint and not overwrite:
+        report.kept.append(name)
+        return
+    for key in fields:
+        setattr(instance, key, values[key])
+    instance.fixture_fingerprint = new_print
+    instance.save()
+    report.updated += 1
+
+
+QUESTION_FIELDS = [
+    "label",
+    "wording",
+    "help_text",
+    "type",
+    "section",
+    "order",
+    "choices",
+    "unit",
+    "max_value",
+    "required",
+]
+RULE_FIELDS = ["status", "conditions", "benefit", "clause", "reason", "note"]
+
+
+@transaction.atomic
+def load(overwrite=False, directory=FIXTURES):
+    question_entries, rule_entries, documents = read_fixtures(directory)
+    report = Report()
+
+    keys = set()
+    for index, entry in enumerate(question_entries):
+        where = f"questions.toml 第 {index + 1} 个问题（{entry.get('key', '?')}）"
+        try:
+            content = _question_content(entry)
+        except KeyError as error:
+            raise FixtureError(f"{where}：缺少字段 {error}") from None
+        question = Question.objects.filter(key=entry["key"]).first() or Question(key=entry["key"])
+        probe = Question(key=entry["key"], **{k: content[k] for k in QUESTION_FIELDS})
+        probe.clean()
+        keys.add(entry["key"])
+        _apply(question, content, overwrite, report, f"问题 {entry['key']}", QUESTION_FIELDS)
+    keys |= set(Question.objects.values_list("key", flat=True))
+
+    measures = {
+        (m.document.source, m.path_key): m
+        for m in Measure.objects.select_related("document", "eligibility_rule")
+    }
+    covered = set()
+    for entry in rule_entries:
+        source, path = entry.get("source"), str(entry.get("path"))
+        where = f"rules.toml 规则 {source} {path}"
+        content = _rule_content(entry, where)
+        if content["status"] == EligibilityRule.Status.ENCODED:
+            errors = schema.validate_conditions(content["conditions"], known_keys=keys)
+            errors += schema.validate_benefit(content["benefit"], known_keys=keys)
+            if errors:
+                raise FixtureError(f"{where}：" + "；".join(errors))
+        covered.add((source, path))
+        measure = measures.get((source, path))
+        if measure is None:
+            report.unknown_measures.append((source, path))
+            continue
+        _save_rule(measure, content, overwrite, report)
+
+    for document in documents:
+        reason = document["default_reason"].strip()
+        for (source, path), measure in measures.items():
+            if source == document["source"] and (source, path) not in covered:
+                content = {
+                    "status": EligibilityRule.Status.NOT_ENCODABLE,
+                    "conditions": None,
+                    "benefit": None,
+                    "clause": "",
+                    "reason": reason,
+                    "note": "",
+                }
+                _save_rule(measure, content, overwrite, report)
+    return report
+
+
+def _save_rule(measure, content, overwrite, report):
+    try:
+        rule = measure.eligibility_rule
+    except EligibilityRule.DoesNotExist:
+        rule = EligibilityRule(measure=measure)
+    values = dict(content)
+    if values["conditions"] is None:
+        values["conditions"] = {"all": []}
+    name = f"规则 {measure.document.source} {measure.path_key}"
+    _apply(rule, content, overwrite, report, name, RULE_FIELDS, values)
