@@ -24,6 +24,7 @@ class Category:
     name: str
     order: int
     keywords: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
     description: str = ""
     fallback: bool = False
 
@@ -45,6 +46,7 @@ def _categories(entries) -> tuple[Category, ...]:
             name=entry["name"],
             order=int(entry.get("order", 0)),
             keywords=tuple(entry.get("keywords", ())),
+            exclude=tuple(entry.get("exclude", ())),
             description=entry.get("description", ""),
             fallback=bool(entry.get("fallback", False)),
         )
@@ -81,6 +83,8 @@ def simplified(text: str) -> str:
 
 
 def score(category: Category, title: str, text: str, title_weight: int) -> int:
+    for phrase in category.exclude:
+        title, text = title.replace(phrase, "|"), text.replace(phrase, "|")
     return sum(
         (title_weight if keyword in title else 0) + text.count(keyword)
         for keyword in category.keywords

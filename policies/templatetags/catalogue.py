@@ -44,15 +44,12 @@ def deadline_badge(measure, today):
 
 @register.filter
 def contact_text(contact):
-    """A contact from the importer's JSON: a dict (name, role, phone…) or a plain string."""
-    if isinstance(contact, dict):
-        parts = [
-            str(contact[key])
-            for key in ("department", "role", "title", "name", "phone", "tel")
-            if contact.get(key)
-        ]
-        return " ".join(parts) or " ".join(str(v) for v in contact.values() if v)
-    return str(contact)
+    """A contact from the importer's JSON (``{"name", "role", "phones": [...]}``) as one line."""
+    if not isinstance(contact, dict):
+        return str(contact)
+    phones = contact.get("phones") or [contact[key] for key in ("phone", "tel") if contact.get(key)]
+    who = " ".join(str(contact[key]) for key in ("role", "name") if contact.get(key))
+    return "，".join(part for part in (who, "、".join(map(str, phones))) if part)
 
 
 @register.simple_tag(takes_context=True)

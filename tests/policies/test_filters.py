@@ -1,0 +1,152 @@
+"""The measure filters (policies.filters.MeasureFilter), as the list page and the API use them."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from policies.filters import MeasureFilter
+from policies.models import Measure
+from tests.policies.synthetic import add_city, add_measures
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2024, 6, 1)
+
+
+def synthetic():
+    """Only the rows of these tests (the imported catalogue is in the database too)."""
+    return Measure.objects.filter(document__source__startswith="synthetic_")
+
+
+def run(query, today=TODAY):
+    filterset = MeasureFilter(QueryDict(query), queryset=synthetic(), today=today)
+    return filterset, list(filterset.qs)
+
+
+@pytest.fixture
+def rows():
+    city_a, city_b = add_city(), add_city()
+    valid = add_measures(3, city_a, deadline=datetime.date(2024, 12, 31))
+    expired = add_measures(2, city_a, deadline=datetime.date(2024, 1, 31))
+    continuing = add_measures(2, city_b, continuing=True)
+    unknown = add_measures(2, city_b)
+    draft = add_measures(1, city_b, status="draft")
+    return {
+        "a": city_a,
+        "b": city_b,
+        "valid": valid,
+        "expired": expired,
+        "continuing": continuing,
+        "unknown": unknown,
+        "draft": draft,
+    }
+
+
+def pks(*documents):
+    return {m.pk for d in documents for m in d.measures.all()}
+
+
+def test_it_filters_by_city_slug(rows):
+    _, found = run(f"city={rows['a'].slug}")
+    assert {m.pk for m in found} == pks(rows["valid"], rows["expired"])
+
+
+def test_it_filters_by_document(rows):
+    _, found = run(f"document={rows['expired'].pk}")
+    assert {m.pk for m in found} == pks(rows["expired"])
+
+
+def test_it_filters_by_status_against_today(rows):
+    _, in_force = run("status=in_force")
+    _, expired = run("status=expired")
+    _, continuing = run("status=continuing")
+    assert {m.pk for m in in_force} == pks(rows["valid"], rows["continuing"], rows["unknown"])
+    assert {m.pk for m in expired} == pks(rows["expired"])
+    assert {m.pk for m in continuing} == pks(rows["continuing"])
+
+
+def test_it_moves_a_measure_to_expired_when_today_passes_its_deadline(rows):
+    _, later = run("status=expired", today=datetime.date(2025, 1, 1))
+    assert {m.pk for m in later} == pks(rows["valid"], rows["expired"])
+
+
+def test_it_filters_by_topic_support_type_and_department(rows):
+    measure = rows["valid"].measures.first()
+    topic = measure.topics.first()
+    support = measure.support_types.first()
+    department = measure.departments.first()
+    for query, expected in [
+        (f"topic={topic.slug}", set(synthetic().filter(topics=topic).values_list("pk", flat=True))),
+        (
+            f"support_type={support.slug}",
+            set(synthetic().filter(support_types=support).values_list("pk", flat=True)),
+        ),
+        (
+            f"department={department.pk}",
+            set(synthetic().filter(departments=department).values_list("pk", flat=True)),
+        ),
+    ]:
+        _, found = run(query)
+        assert measure.pk in {m.pk for m in found}
+        assert {m.pk for m in found} == expected
+        assert len(found) == len(expected)  # no duplicates from the joins
+
+
+def test_it_filters_measures_with_a_money_amount(rows):
+    _, found = run("has_amount=on")
+    assert found
+    assert all(m.max_amount_yuan for m in found)
+    assert len(found) == synthetic().exclude(max_amount_yuan=None).count()
+
+
+def test_it_filters_free_of_application(rows):
+    _, found = run("free_of_application=on")
+    assert found
+    assert all(m.free_of_application for m in found)
+    _, unticked = run("free_of_application=")
+    assert len(unticked) == synthetic().count()
+
+
+def test_it_sorts_by_amount_highest_first_with_unknown_amounts_last(rows):
+    Measure.objects.filter(pk=rows["unknown"].measures.first().pk).update(max_amount_yuan=5_000_000)
+    _, found = run("sort=amount")
+    amounts = [m.max_amount_yuan for m in found]
+    known = [a for a in amounts if a is not None]
+    assert amounts[0] == 5_000_000
+    assert known == sorted(known, reverse=True)
+    assert amounts[len(known) :] == [None] * (len(amounts) - len(known))
+
+
+def test_it_sorts_by_document_date_newest_first(rows):
+    _, found = run("sort=date")
+    dates = [m.document.issued_on for m in found]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_it_ranks_search_results_by_relevance(rows):
+    _, found = run("q=补贴")
+    assert found
+    ranks = [m.search_rank for m in found]
+    assert ranks == sorted(ranks, reverse=True)
+    assert all("补贴" in m.title + m.text for m in found)
+
+
+def test_it_finds_the_same_measures_for_traditional_characters(rows):
+    _, simplified = run("q=补贴")
+    _, traditional = run("q=補貼")
+    assert [m.pk for m in traditional] == [m.pk for m in simplified]
+
+
+def test_it_combines_search_with_filters(rows):
+    _, found = run(f"q=奖励&city={rows['a'].slug}&status=in_force")
+    assert found
+    assert {m.pk for m in found} <= pks(rows["valid"])
+
+
+def test_it_reports_an_unknown_choice_in_chinese_and_ignores_it(rows):
+    filterset, found = run("city=atlantis&status=in_force")
+    assert "city" in filterset.errors
+    assert "选择" in str(filterset.errors["city"])
+    _, in_force = run("status=in_force")
+    assert [m.pk for m in found] == [m.pk for m in in_force]

@@ -1,0 +1,83 @@
+"""Every catalogue page and API answer runs a constant number of queries, however many
+measures the catalogue holds: the same bound with the five documents and with 60 more
+synthetic measures sharing the city, department and topic of the pages under test."""
+
+import pytest
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
+
+from policies.models import City, Measure, MeasureDepartment, PolicyDocument, Topic
+from tests.policies.synthetic import add_measures
+
+pytestmark = pytest.mark.django_db
+
+# page name → (most queries allowed, URL builder)
+PAGES = {
+    "home": (8, lambda ctx: reverse("home")),
+    "measure_list": (10, lambda ctx: reverse("policies:measure_list")),
+    "measure_list_filtered": (
+        12,
+        lambda ctx: (
+            reverse("policies:measure_list")
+            + "?q=补贴&city=anshan&status=in_force&has_amount=on&sort=amount&topic=consumption"
+        ),
+    ),
+    "measure_list_page_2": (10, lambda ctx: reverse("policies:measure_list") + "?page=2"),
+    "measure": (6, lambda ctx: ctx["measure"].get_absolute_url()),
+    "document": (3, lambda ctx: ctx["document"].get_absolute_url()),
+    "document_source": (3, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),
+    "city": (5, lambda ctx: reverse("policies:city", args=["anshan"])),
+    "department": (6, lambda ctx: ctx["department"].get_absolute_url()),
+    "topic": (7, lambda ctx: reverse("policies:topic", args=["consumption"])),
+    "compare": (
+        4,
+        lambda ctx: reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"]),
+    ),
+    "api_documents": (2, lambda ctx: reverse("api:documents")),
+    "api_document": (6, lambda ctx: reverse("api:document", args=[ctx["document"].pk])),
+    "api_measures": (5, lambda ctx: reverse("api:measures") + "?q=补贴&page_size=100"),
+    "api_measure": (4, lambda ctx: reverse("api:measure", args=[ctx["measure"].pk])),
+}
+
+
+@pytest.fixture
+def ctx(catalogue):
+    document = PolicyDocument.objects.get(source__startswith="002_")
+    measure = Measure.objects.get(document=document, path_key="1.1")
+    return {
+        "document": document,
+        "measure": measure,
+        "department": measure.departments.first(),
+        "four": list(Measure.objects.order_by("pk").values_list("pk", flat=True)[:4]),
+    }
+
+
+def grow(ctx, n=60):
+    """``n`` more measures in 鞍山, in the draft document's city, department and topic."""
+    extra = add_measures(n, City.objects.get(slug="anshan"))
+    topic = Topic.objects.get(slug="consumption")
+    measures = list(extra.measures.all())
+    Measure.topics.through.objects.bulk_create(
+        Measure.topics.through(measure=m, topic=topic) for m in measures
+    )
+    MeasureDepartment.objects.bulk_create(
+        MeasureDepartment(measure=m, department=ctx["department"], position=9) for m in measures
+    )
+    Measure.objects.filter(pk__in=[m.pk for m in measures]).update(
+        document=ctx["document"].pk, path_key=Concat(Value("s"), Cast("pk", CharField()))
+    )
+    return measures
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_it_runs_a_constant_number_of_queries(client, ctx, name, django_assert_max_num_queries):
+    bound, url = PAGES[name]
+    with django_assert_max_num_queries(bound):
+        assert client.get(url(ctx)).status_code == 200
+    before = Measure.objects.count()
+    grow(ctx)
+    assert Measure.objects.count() == before + 60
+    with django_assert_max_num_queries(bound):
+        response = client.get(url(ctx))
+    assert response.status_code == 200
