@@ -28,6 +28,7 @@ migrate: $(VENV)/.stamp-run | var
 
 import: migrate
 	$(DEV) $(PY) manage.py import_policies
+	$(DEV) $(PY) manage.py load_districts
 
 demo: import
 	$(DEV) $(PY) manage.py create_demo_accounts

@@ -273,6 +273,12 @@ def _is_implicit_payment(stage: StageSpec) -> bool:
 def default_route(responsible_kind: str | None, responsible_name: str = "") -> list[StageSpec]:
     """District bureau initial review → the responsible city bureau's review → city finance pays."""
     stages = []
+    if responsible_name.startswith("各县"):
+        # "各县（市）区人民政府…自行确定": the district government decides and pays.
+        return [
+            StageSpec(DISTRICT, Act.REVIEW, ("人民政府",), "默认流程"),
+            StageSpec(DISTRICT, Act.DISBURSE, ("财政局",), "默认流程"),
+        ]
     if responsible_kind:
         stages.append(StageSpec(DISTRICT, Act.PRELIMINARY, (responsible_kind,), "默认流程"))
         stages.append(StageSpec(CITY, Act.REVIEW, (responsible_kind,), "默认流程"))
@@ -291,19 +297,17 @@ def responsible(measure: Measure):
     return first, kind_of(first.name)
 
 
-GRANT_WORDS = re.compile(r"奖励|奖补|补贴|补助|贴息|资金支持|后补助")
+GRANT_WORDS = re.compile(r"奖励|奖补|补贴|补助|贴息|后补助|返还|支持金额|资金支持(?!力度)")
 
 
 def takes_applications(measure: Measure) -> bool:
-    """A measure takes applications unless it is 免申即享 or grants nothing to apply for."""
+    """A measure takes applications when it grants money (奖励, 补贴, 贴息…) and is not 免申即享.
+
+    Amounts alone do not decide it: "投资额度5亿元以上" is a target, not a grant.
+    """
     if measure.free_of_application:
         return False
-    if measure.amounts_yuan or measure.max_amount_yuan:
-        return True
-    if GRANT_WORDS.search(measure.text or ""):
-        return True
-    _dept, kind = responsible(measure)
-    return bool(parse_route(measure.handling, kind))
+    return bool(GRANT_WORDS.search(measure.text or ""))
 
 
 def derive_workflow(measure: Measure) -> list[StageSpec]:
