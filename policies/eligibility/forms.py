@@ -1,0 +1,200 @@
+"""The self-check forms: choose a city, then answer the questions its measures need.
+
+Fields are built from ``Question`` rows. Bad input (text in a number, a negative or absurd
+figure, a required answer left out) gets a message in Chinese next to the field, and the
+form is shown again with everything that was typed.
+"""
+
+from decimal import Decimal
+
+from crispy_forms.bootstrap import AppendedText
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import City
+
+from .models import Question
+
+UNANSWERED = ""
+YES_NO_CHOICES = [("yes", _("是")), ("no", _("否")), (UNANSWERED, _("不确定"))]
+
+
+class CityForm(forms.Form):
+    city = forms.ModelChoiceField(
+        label=_("企业所在城市"),
+        queryset=City.objects.order_by("code", "name"),
+        empty_label=_("请选择城市"),
+        to_field_name="slug",
+        error_messages={
+            "required": _("请选择企业所在的城市。"),
+            "invalid_choice": _("请从列表中选择城市。"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _number_messages(question):
+    unit = _("万元") if question.type == Question.Type.MONEY_WAN else question.unit
+    unit_hint = f"（单位：{unit}）" if unit else ""
+    return {
+        "required": _("请填写此项。"),
+        "invalid": _("请输入数字%(unit)s，不要填写文字或符号。") % {"unit": unit_hint},
+        "min_value": _("不能为负数，请填写 0 或正数。"),
+        "max_value": _("数值过大，请核对单位%(unit)s。") % {"unit": unit_hint},
+        "max_digits": _("数值过大，请核对单位%(unit)s。") % {"unit": unit_hint},
+        "max_decimal_places": _("最多保留 4 位小数。"),
+        "max_whole_digits": _("数值过大，请核对单位%(unit)s。") % {"unit": unit_hint},
+    }
+
+
+def field_for(question):
+    common = {
+        "label": question.wording,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    kind = question.type
+    if kind == Question.Type.YES_NO:
+        choices = YES_NO_CHOICES if not question.required else YES_NO_CHOICES[:2]
+        return forms.ChoiceField(
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("请选择“是”或“否”。")},
+            **common,
+        )
+    if kind == Question.Type.CHOICE:
+        return forms.ChoiceField(
+            choices=[(UNANSWERED, _("请选择"))] + [tuple(c) for c in question.choices],
+            error_messages={
+                "required": _("请选择一项。"),
+                "invalid_choice": _("请从列表中选择。"),
+            },
+            **common,
+        )
+    if kind == Question.Type.DATE:
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}),
+            error_messages={
+                "required": _("请填写日期。"),
+                "invalid": _("请按 年-月-日 填写日期。"),
+            },
+            **common,
+        )
+    max_value = question.max_value
+    if kind == Question.Type.COUNT:
+        return forms.IntegerField(
+            min_value=0,
+            max_value=int(max_value) if max_value is not None else None,
+            error_messages=_number_messages(question)
+            | {"invalid": _("请输入整数，不要填写文字或符号。")},
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+            **common,
+        )
+    return forms.DecimalField(
+        min_value=Decimal(0),
+        max_value=max_value,
+        max_digits=18,
+        decimal_places=4,
+        error_messages=_number_messages(question),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        **common,
+    )
+
+
+def to_answer(question, value):
+    """A cleaned form value as stored in ``SavedCheck.answers`` (JSON), or None if unanswered."""
+    if value in (None, UNANSWERED):
+        return None
+    kind = question.type
+    if kind == Question.Type.YES_NO:
+        return value == "yes"
+    if kind == Question.Type.DATE:
+        return value.isoformat()
+    if kind == Question.Type.COUNT:
+        return int(value)
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def to_initial(question, value):
+    if value is None:
+        return None
+    if question.type == Question.Type.YES_NO:
+        return "yes" if value is True else "no" if value is False else None
+    return value
+
+
+class QuestionnaireForm(forms.Form):
+    """District (when the city has any) and the questions, grouped in sections."""
+
+    def __init__(self, *args, questions, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {question.key: question for question in questions}
+        self.districts = list(districts)
+        location = []
+        if self.districts:
+            self.fields["district"] = forms.TypedChoiceField(
+                label=_("企业所在县（市）区"),
+                choices=[("", _("请选择县（市）区"))]
+                + [(str(d.pk), d.name) for d in self.districts],
+                coerce=int,
+                required=False,
+                error_messages={"invalid_choice": _("请从列表中选择县（市）区。")},
+            )
+            location.append("district")
+        sections = {section: [] for section in Question.SECTION_ORDER}
+        for question in questions:
+            self.fields[question.key] = field_for(question)
+            sections.setdefault(question.section, []).append(question)
+        labels = dict(Question.Section.choices)
+        layout = []
+        for section, members in sections.items():
+            names = location if section == Question.Section.LOCATION else []
+            items = [self._layout_item(q) for q in members]
+            if names or items:
+                layout.append(
+                    Fieldset(
+                        labels.get(section, section), *names, *items, css_class="check-section"
+                    )
+                )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout)
+
+    def _layout_item(self, question):
+        if question.type == Question.Type.MONEY_WAN:
+            return AppendedText(question.key, "万元")
+        if question.unit and question.type in (Question.Type.NUMBER, Question.Type.COUNT):
+            return AppendedText(question.key, question.unit)
+        return Div(question.key)
+
+    def clean_district(self):
+        value = self.cleaned_data.get("district")
+        if value in (None, ""):
+            return None
+        return next((d for d in self.districts if d.pk == value), None)
+
+    def answers(self):
+        """question key → JSON value, only the answered questions."""
+        answers = {}
+        for key, question in self.questions.items():
+            value = to_answer(question, self.cleaned_data.get(key))
+            if value is not None:
+                answers[key] = value
+        return answers
+
+    @classmethod
+    def initial_from(cls, answers, questions):
+        initial = {}
+        for question in questions:
+            if question.key in answers:
+                initial[question.key] = to_initial(question, answers[question.key])
+        return initial
