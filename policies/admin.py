@@ -17,6 +17,16 @@ from .models import (
 )
 
 
+class DepartmentListFilter(admin.RelatedFieldListFilter):
+    """Departments with their city in one query (their names repeat from city to city)."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = Department.objects.select_related("city", "district__city").order_by(
+            "city__code", "level", "name"
+        )
+        return [(row.pk, str(row)) for row in rows]
+
+
 class DistrictInline(admin.TabularInline):
     model = District
     extra = 0
@@ -43,7 +53,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "level", "city", "district", "province")
     list_filter = ("level", "city")
     search_fields = ("name", "aliases")
-    list_select_related = ("city", "district")
+    list_select_related = ("city", "district__city")
     autocomplete_fields = ("district",)
     inlines: list = []
 
@@ -122,7 +132,7 @@ class MeasureAdmin(admin.ModelAdmin):
     list_filter = (
         "document__city",
         "document",
-        "departments",
+        ("departments", DepartmentListFilter),
         "topics",
         "support_types",
         "free_of_application",
