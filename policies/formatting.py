@@ -27,32 +27,53 @@ def format_yuan(amount) -> str:
 
 
 # A step starts at "1." / "1、" / "（1）" / "(1)" / "①" / "一是" / "第一步" when the text numbers
-# its steps; otherwise each sentence (。；) is a step.
+# its steps; otherwise each line and sentence (。；) is a step, and a long sentence is cut
+# where the next clause moves the file on: "…申请，经…审核，报…同意后，由…拨付".
 _NUMBERED = re.compile(
-    r"(?:(?<=^)|(?<=[。；;：:\s]))"
-    r"(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]是|第[一二三四五六七八九十]步)"
+    r"[①②③④⑤⑥⑦⑧⑨⑩]|(?:(?<=^)|(?<=[。；;：:\s]))"
+    r"(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]是|第[一二三四五六七八九十]步)"
 )
 _SENTENCE = re.compile(r"(?<=[。；;])")
+_NEXT_CLAUSE = re.compile(
+    r"[，,](?=经|由|报|提报|再|然后|最后|到|审核通过后|审议通过后|通过后)|(?<=后)[，,]"
+)
+MIN_STEP = 6  # a clause shorter than this stays with the one before it
+_TRIM = " ；;，,"
+
+
+def _numbered_steps(line: str) -> list[str]:
+    starts = [m.start() for m in _NUMBERED.finditer(line)]
+    if len(starts) < 2:
+        return []
+    steps = [line[: starts[0]]] if starts[0] > 0 else []
+    steps += [
+        _NUMBERED.sub("", line[a:b], count=1)
+        for a, b in zip(starts, starts[1:] + [len(line)], strict=True)
+    ]
+    return steps
+
+
+def _clauses(sentence: str) -> list[str]:
+    clauses = []
+    for clause in _NEXT_CLAUSE.split(sentence):
+        if clauses and len(clause.strip(_TRIM + "。")) < MIN_STEP:
+            clauses[-1] += "，" + clause
+        else:
+            clauses.append(clause)
+    return clauses
 
 
 def handling_steps(text: str) -> list[str]:
     """Split a measure's 办理方式 into the steps an applicant follows."""
-    text = " ".join((text or "").split())
-    if not text:
-        return []
-    starts = [m.start() for m in _NUMBERED.finditer(text)]
-    if len(starts) >= 2:
-        pieces = []
-        if starts[0] > 0:
-            pieces.append(text[: starts[0]])
-        pieces += [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)], strict=True)]
-        steps = [
-            _NUMBERED.sub("", piece, count=1) if i or starts[0] == 0 else piece
-            for i, piece in enumerate(pieces)
+    steps = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        steps += _numbered_steps(line) or [
+            clause for sentence in _SENTENCE.split(line) for clause in _clauses(sentence)
         ]
-    else:
-        steps = _SENTENCE.split(text)
-    return [step.strip(" ；;") for step in steps if step.strip(" 。；;")]
+    return [step.strip(_TRIM + "。") for step in steps if step.strip(_TRIM + "。")]
 
 
 def article_label(path) -> str:

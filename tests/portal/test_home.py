@@ -1,0 +1,66 @@
+"""The home page: search box, cities with measures in force, topics, deadlines, new documents."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from policies.models import City, Measure, PolicyDocument, Topic
+from tests.policies.synthetic import add_measures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_offers_a_labelled_search_box(client, catalogue):
+    html = client.get(reverse("home")).content.decode()
+    assert f'action="{reverse("search")}" role="search"' in html
+    assert '<label class="form-label fw-bold" for="home-search">' in html
+
+
+def test_it_counts_the_measures_in_force_per_city(client, catalogue, settings):
+    settings.PORTAL_TODAY = "2024-01-15"
+    response = client.get(reverse("home"))
+    today = datetime.date(2024, 1, 15)
+    cities = {city.slug: city for city in response.context["cities"]}
+    assert set(cities) == set(City.objects.values_list("slug", flat=True))
+    for city in City.objects.all():
+        expected = Measure.objects.in_force(today).filter(document__city=city).count()
+        assert cities[city.slug].in_force_count == expected
+    # 鞍山's draft does not count, nor do measures past their deadline.
+    anshan = Measure.objects.filter(document__city__slug="anshan")
+    assert cities["anshan"].in_force_count < anshan.count()
+
+
+def test_it_lists_the_topics_with_counts(client, catalogue):
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    for topic in Topic.objects.all():
+        assert topic.get_absolute_url() in html
+
+
+def test_it_lists_measures_whose_deadline_is_near(client, catalogue, settings):
+    settings.PORTAL_TODAY = "2025-11-15"
+    soon = add_measures(2, deadline=datetime.date(2025, 12, 1)).measures.all()
+    add_measures(1, deadline=datetime.date(2026, 3, 1))  # too far off
+    add_measures(1, deadline=datetime.date(2025, 11, 14))  # already past
+    response = client.get(reverse("home"))
+    deadlines = list(response.context["deadlines"])
+    # Only the in-force ones: 鞍山's draft also has measures due 2025-12-31.
+    assert Measure.objects.filter(document__status="draft", deadline_date="2025-12-31").exists()
+    assert {m.pk for m in deadlines} == {m.pk for m in soon}
+    assert "还有 16 天" in response.content.decode()
+
+
+def test_it_says_when_no_deadline_is_near(client, catalogue, settings):
+    settings.PORTAL_TODAY = "2030-01-01"
+    response = client.get(reverse("home"))
+    assert not list(response.context["deadlines"])
+    assert "没有即将截止的措施" in response.content.decode()
+
+
+def test_it_lists_the_latest_documents_first(client, catalogue):
+    response = client.get(reverse("home"))
+    documents = list(response.context["documents"])
+    dated = [d.issued_on for d in documents if d.issued_on]
+    assert dated == sorted(dated, reverse=True)
+    assert documents[0] == PolicyDocument.objects.exclude(issued_on=None).order_by("-issued_on")[0]
