@@ -17,7 +17,7 @@ evaluating ten thousand rules stays fast.
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 ELIGIBLE = "eligible"
@@ -32,6 +32,9 @@ NUMBER = "number"
 MONEY_WAN = "money_wan"
 DATE = "date"
 COUNT = "count"
+
+# Larger answers are typing errors (the form refuses them); they count as not answered.
+MAX_ANSWER = Decimal(10**12)
 
 OPERATOR_WORDS = {
     "eq": "为",
@@ -142,7 +145,7 @@ def normalize(answers, questions):
                 values[key] = raw
         else:
             number = _to_decimal(raw)
-            if number is None or number < 0:
+            if number is None or number < 0 or number > MAX_ANSWER:
                 continue
             if kind == MONEY_WAN:
                 values[key] = int((number * 10000).to_integral_value())
@@ -480,14 +483,15 @@ def format_yuan(amount):
     """1000000 → "100万元", 230000000 → "2.3亿元", 1500 → "1500元"."""
     if amount is None:
         return "待定"
-    amount = Decimal(int(amount))
-    if amount >= 100_000_000:
-        text, unit = amount / 100_000_000, "亿元"
-    elif amount >= 10_000:
-        text, unit = amount / 10_000, "万元"
-    else:
-        text, unit = amount, "元"
-    text = format(text.quantize(Decimal("0.0001")).normalize(), "f")
+    with localcontext(prec=60):
+        amount = Decimal(int(amount))
+        if amount >= 100_000_000:
+            text, unit = amount / 100_000_000, "亿元"
+        elif amount >= 10_000:
+            text, unit = amount / 10_000, "万元"
+        else:
+            text, unit = amount, "元"
+        text = format(text.quantize(Decimal("0.0001")).normalize(), "f")
     return f"{text}{unit}"
 
 
@@ -617,8 +621,9 @@ def _say_per_unit(questions, formula, value, units, raw, amount):
 
 
 def _percent_text(bp):
-    percent = Decimal(bp.numerator) / Decimal(bp.denominator) / 100
-    return format(percent.quantize(Decimal("0.0001")).normalize(), "f") + "%"
+    with localcontext(prec=60):
+        percent = Decimal(bp.numerator) / Decimal(bp.denominator) / 100
+        return format(percent.quantize(Decimal("0.0001")).normalize(), "f") + "%"
 
 
 def _say_rate(questions, formula, value, rate_bp, raw, amount):
