@@ -223,7 +223,7 @@ def _build_route(application: Application) -> None:
 
 
 @transaction.atomic
-def submit(application, user) -> Application:
+def submit(application, user, comment="") -> Application:
     application = _fresh(application)
     _require_member(application, user)
     _check("submit", application)
@@ -241,7 +241,7 @@ def submit(application, user) -> Application:
     )
     application.steps.all().delete()  # a draft has no route yet; be sure
     _build_route(application)
-    _event(application, user, "submit", State.IN_REVIEW, 1)
+    _event(application, user, "submit", State.IN_REVIEW, 1, comment=comment)
     return _fresh(application)
 
 

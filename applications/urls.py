@@ -6,4 +6,17 @@ app_name = "applications"
 
 urlpatterns = [
     path("", views.my_applications, name="my_applications"),
+    path("start/<int:measure_pk>/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/upload/", views.upload, name="upload"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
+    path(
+        "<int:pk>/attachments/<int:attachment>/delete/",
+        views.delete_attachment,
+        name="delete_attachment",
+    ),
 ]

@@ -1,7 +1,320 @@
+"""The enterprise side: register, start, edit, upload, submit, follow, withdraw.
+
+Views are thin: they find the object within what the user may see (anything else is a
+404), validate input with the forms and call ``applications.services`` for every change
+of state. State changes are POST only.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from policies.models import Measure
+
+from . import services, workflow
+from .forms import ApplicationForm, AttachmentForm, CommentForm, RegistrationForm
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStep,
+    Attachment,
+    Enterprise,
+    EnterpriseMembership,
+    Signoff,
+)
+from .timeline import build_timeline
+from .uploads import required_materials
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("applications:my_applications")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            data = form.cleaned_data
+            enterprise = Enterprise.objects.create(
+                name=data["enterprise_name"],
+                uscc=data["uscc"],
+                city=data["city"],
+                district=data["district"],
+                contact_person=data["contact_person"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+            EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("注册成功，欢迎使用。"))
+        return redirect("applications:my_applications")
+    return render(request, "registration/register.html", {"form": form})
+
+
+def _steps_prefetch():
+    return Prefetch(
+        "steps",
+        queryset=ApplicationStep.objects.prefetch_related("departments").order_by("position"),
+    )
 
 
 @login_required
 def my_applications(request):
-    return render(request, "applications/my_applications.html")
+    enterprise = services.enterprise_of(request.user)
+    applications = (
+        Application.objects.of_user(request.user)
+        .select_related("measure__document__city")
+        .prefetch_related(_steps_prefetch())
+    )
+    return render(
+        request,
+        "applications/my_applications.html",
+        {"enterprise": enterprise, "applications": applications},
+    )
+
+
+def _own(request, pk) -> Application:
+    """The user's enterprise's application, or 404 — never someone else's."""
+    queryset = Application.objects.of_user(request.user).select_related(
+        "measure__document__city", "enterprise__district"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _saved_check_answers(token):
+    """Answers of an eligibility self-check, as {label: value} (empty if unavailable)."""
+    if not token:
+        return None, {}
+    try:
+        from policies.eligibility.models import Question, SavedCheck
+    except ImportError:  # the eligibility app is optional for applications
+        return None, {}
+    check = SavedCheck.objects.filter(token=token).first()
+    if check is None:
+        return None, {}
+    questions = {q.key: q for q in Question.objects.filter(key__in=list(check.answers))}
+    figures = {}
+    for key, value in check.answers.items():
+        question = questions.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool):
+            value = _("是") if value else _("否")
+        label = question.label if question else key
+        unit = getattr(question, "unit", "") or (
+            _("万元") if question and question.type == "money_wan" else ""
+        )
+        figures[label] = f"{value} {unit}".strip()
+    return check, figures
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, measure_pk):
+    measure = get_object_or_404(Measure.objects.select_related("document__city"), pk=measure_pk)
+    enterprise = services.enterprise_of(request.user)
+    if not workflow.takes_applications(measure):
+        return render(request, "applications/not_accepting.html", {"measure": measure})
+    if enterprise is None:
+        return render(
+            request, "applications/enterprise_required.html", {"measure": measure}, status=403
+        )
+    check, figures = _saved_check_answers(request.GET.get("check") or request.POST.get("check"))
+    draft = Application(enterprise=enterprise, measure=measure, figures=figures)
+    form = ApplicationForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        application = services.create_draft(
+            request.user,
+            measure,
+            requested_amount_yuan=form.cleaned_data["requested_amount_yuan"],
+            description=form.cleaned_data["description"],
+            figures=form.cleaned_data["figures_text"],
+            eligibility_token=check.token if check else "",
+        )
+        messages.success(request, _("已保存为草稿。请上传申报材料，然后提交。"))
+        return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "measure": measure,
+            "form": form,
+            "check": check,
+            "deadline_problem": services.deadline_problem(measure),
+            "stages": workflow.ensure_workflow(measure),
+            "materials": required_materials(measure),
+            "enterprise": enterprise,
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    application = _own(request, pk)
+    steps = list(
+        application.steps.prefetch_related(
+            "departments",
+            Prefetch("signoffs", queryset=Signoff.objects.select_related("department")),
+        )
+    )
+    events = list(
+        ApplicationEvent.objects.filter(application=application).select_related(
+            "actor", "department"
+        )
+    )
+    attachments = list(application.attachments.all())
+    context = {
+        "application": application,
+        "timeline": build_timeline(application, steps, events),
+        "events": events,
+        "attachments": attachments,
+        "deadline_problem": services.deadline_problem(application.measure),
+    }
+    if application.is_editable:
+        context["upload_form"] = AttachmentForm(measure=application.measure)
+        context["materials"] = required_materials(application.measure)
+        context["missing"] = [
+            m for m in context["materials"] if m not in {a.material for a in attachments}
+        ]
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    application = _own(request, pk)
+    if not application.is_editable:
+        messages.error(
+            request,
+            _("该申报当前状态为“%(state)s”，不能修改。")
+            % {"state": application.get_state_display()},
+        )
+        return redirect(application)
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存。"))
+        return redirect(application)
+    return render(request, "applications/edit.html", {"application": application, "form": form})
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    application = _own(request, pk)
+    if not application.is_editable:
+        messages.error(request, _("该申报已提交，不能再上传材料。"))
+        return redirect(application)
+    form = AttachmentForm(request.POST, request.FILES, measure=application.measure)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        Attachment.objects.create(
+            application=application,
+            material=form.cleaned_data["material"],
+            file=upload,
+            original_name=form.original_name[:200],
+            content_type=form.content_type,
+            size=upload.size,
+            uploaded_by=request.user,
+        )
+        messages.success(request, _("已上传：%(name)s") % {"name": form.original_name})
+        return redirect(application)
+    steps = list(application.steps.prefetch_related("departments"))
+    events = list(application.events.select_related("actor", "department"))
+    attachments = list(application.attachments.all())
+    materials = required_materials(application.measure)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "timeline": build_timeline(application, steps, events),
+            "events": events,
+            "attachments": attachments,
+            "upload_form": form,
+            "materials": materials,
+            "missing": [m for m in materials if m not in {a.material for a in attachments}],
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def delete_attachment(request, pk, attachment):
+    application = _own(request, pk)
+    item = get_object_or_404(application.attachments, pk=attachment)
+    if not application.is_editable:
+        messages.error(request, _("该申报已提交，不能删除材料。"))
+        return redirect(application)
+    item.file.delete(save=False)
+    item.delete()
+    messages.success(request, _("已删除：%(name)s") % {"name": item.original_name})
+    return redirect(application)
+
+
+def _transition(request, pk, service, success):
+    application = _own(request, pk)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        service(application, request.user, comment=comment)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("applications:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    return _transition(request, pk, services.submit, _("已提交，等待第一个环节办理。"))
+
+
+@login_required
+@require_POST
+def resubmit(request, pk):
+    return _transition(request, pk, services.resubmit, _("已补正并重新提交。"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    application = _own(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _transition(request, pk, services.withdraw, _("申报已撤回。"))
+    if not application.can_withdraw:
+        messages.error(request, _("该申报已有结果，不能撤回。"))
+        return redirect(application)
+    return render(
+        request,
+        "applications/withdraw_confirm.html",
+        {"application": application, "form": CommentForm()},
+    )
+
+
+@login_required
+def attachment(request, pk, attachment):
+    """A material, for the enterprise and for staff on the application's route only."""
+    visible = Application.objects.of_user(request.user).filter(pk=pk)
+    if not visible.exists() and request.user.is_staff:
+        visible = Application.objects.visible_to_staff(request.user).filter(pk=pk)
+    if not visible.exists():
+        raise Http404
+    item = get_object_or_404(Attachment, pk=attachment, application_id=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

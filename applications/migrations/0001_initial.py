@@ -9,197 +9,612 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('policies', '0002_department_unique_names'),
+        ("policies", "0002_department_unique_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('returned', '退回补正'), ('approved', '已通过'), ('rejected', '未通过'), ('disbursed', '已拨付'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=16, verbose_name='状态')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='0 表示尚未提交', verbose_name='当前环节')),
-                ('round', models.PositiveIntegerField(default=0, editable=False)),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('requested_amount_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='申请金额（元）')),
-                ('figures', models.JSONField(blank=True, default=applications.models._blank_dict, verbose_name='申报数据')),
-                ('description', models.TextField(blank=True, verbose_name='申报说明')),
-                ('eligibility_token', models.CharField(blank=True, max_length=64, verbose_name='自测结果')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('waiting_since', models.DateTimeField(blank=True, null=True, verbose_name='本环节起始')),
-                ('disbursed_amount_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='拨付金额（元）')),
-                ('disbursed_on', models.DateField(blank=True, null=True, verbose_name='拨付日期')),
-                ('voucher_number', models.CharField(blank=True, max_length=64, verbose_name='凭证号')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='policies.measure', verbose_name='政策措施')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("returned", "退回补正"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("disbursed", "已拨付"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 表示尚未提交", verbose_name="当前环节"
+                    ),
+                ),
+                ("round", models.PositiveIntegerField(default=0, editable=False)),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "requested_amount_yuan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="申请金额（元）",
+                    ),
+                ),
+                (
+                    "figures",
+                    models.JSONField(
+                        blank=True, default=applications.models._blank_dict, verbose_name="申报数据"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="申报说明")),
+                (
+                    "eligibility_token",
+                    models.CharField(blank=True, max_length=64, verbose_name="自测结果"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提交时间"),
+                ),
+                (
+                    "waiting_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="本环节起始"),
+                ),
+                (
+                    "disbursed_amount_yuan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="拨付金额（元）",
+                    ),
+                ),
+                ("disbursed_on", models.DateField(blank=True, null=True, verbose_name="拨付日期")),
+                (
+                    "voucher_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="凭证号"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="policies.measure",
+                        verbose_name="政策措施",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报',
-                'verbose_name_plural': '申报',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "申报",
+                "verbose_name_plural": "申报",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('action', models.CharField(choices=[('submit', '提交申报'), ('resubmit', '补正后重新提交'), ('withdraw', '撤回申报'), ('sign_off', '会签同意'), ('pass', '审核通过，转下一环节'), ('return', '退回补正'), ('reject', '不予通过'), ('disburse', '登记拨付')], max_length=16, verbose_name='操作')),
-                ('from_state', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('returned', '退回补正'), ('approved', '已通过'), ('rejected', '未通过'), ('disbursed', '已拨付'), ('withdrawn', '已撤回')], max_length=16, verbose_name='原状态')),
-                ('to_state', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('returned', '退回补正'), ('approved', '已通过'), ('rejected', '未通过'), ('disbursed', '已拨付'), ('withdrawn', '已撤回')], max_length=16, verbose_name='新状态')),
-                ('from_position', models.PositiveSmallIntegerField(default=0, verbose_name='原环节')),
-                ('to_position', models.PositiveSmallIntegerField(default=0, verbose_name='新环节')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='applications.application', verbose_name='申报')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.department', verbose_name='部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "提交申报"),
+                            ("resubmit", "补正后重新提交"),
+                            ("withdraw", "撤回申报"),
+                            ("sign_off", "会签同意"),
+                            ("pass", "审核通过，转下一环节"),
+                            ("return", "退回补正"),
+                            ("reject", "不予通过"),
+                            ("disburse", "登记拨付"),
+                        ],
+                        max_length=16,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("returned", "退回补正"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("disbursed", "已拨付"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=16,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("returned", "退回补正"),
+                            ("approved", "已通过"),
+                            ("rejected", "未通过"),
+                            ("disbursed", "已拨付"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=16,
+                        verbose_name="新状态",
+                    ),
+                ),
+                (
+                    "from_position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="原环节"),
+                ),
+                ("to_position", models.PositiveSmallIntegerField(default=0, verbose_name="新环节")),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="applications.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.department",
+                        verbose_name="部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['application', 'at', 'pk'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["application", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationStep',
+            name="ApplicationStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('level', models.CharField(choices=[('province', '省级'), ('city', '市级'), ('district', '县区级')], max_length=16, verbose_name='层级')),
-                ('act', models.CharField(choices=[('preliminary', '初审'), ('review', '审核'), ('verify', '核定'), ('recheck', '复核'), ('disburse', '拨付')], max_length=16, verbose_name='环节')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='applications.application', verbose_name='申报')),
-                ('departments', models.ManyToManyField(related_name='application_steps', to='policies.department', verbose_name='办理部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省级"), ("city", "市级"), ("district", "县区级")],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "act",
+                    models.CharField(
+                        choices=[
+                            ("preliminary", "初审"),
+                            ("review", "审核"),
+                            ("verify", "核定"),
+                            ("recheck", "复核"),
+                            ("disburse", "拨付"),
+                        ],
+                        max_length=16,
+                        verbose_name="环节",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="applications.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        related_name="application_steps",
+                        to="policies.department",
+                        verbose_name="办理部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理步骤',
-                'verbose_name_plural': '办理步骤',
-                'ordering': ['application', 'position'],
+                "verbose_name": "办理步骤",
+                "verbose_name_plural": "办理步骤",
+                "ordering": ["application", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('material', models.CharField(max_length=32, verbose_name='材料')),
-                ('file', models.FileField(max_length=200, upload_to=applications.models.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=32, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='applications.application', verbose_name='申报')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("material", models.CharField(max_length=32, verbose_name="材料")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=applications.models.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=32, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="applications.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报材料',
-                'verbose_name_plural': '申报材料',
-                'ordering': ['application', 'uploaded_at', 'pk'],
+                "verbose_name": "申报材料",
+                "verbose_name_plural": "申报材料",
+                "ordering": ["application", "uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='企业名称')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[applications.uscc.validate_uscc], verbose_name='统一社会信用代码')),
-                ('contact_person', models.CharField(max_length=32, verbose_name='联系人')),
-                ('phone', models.CharField(max_length=32, verbose_name='联系电话')),
-                ('email', models.EmailField(max_length=254, verbose_name='电子邮箱')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='注册时间')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='policies.city', verbose_name='所在城市')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='policies.district', verbose_name='所在县（市）区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="企业名称")),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[applications.uscc.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("contact_person", models.CharField(max_length=32, verbose_name="联系人")),
+                ("phone", models.CharField(max_length=32, verbose_name="联系电话")),
+                ("email", models.EmailField(max_length=254, verbose_name="电子邮箱")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="注册时间"
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="policies.city",
+                        verbose_name="所在城市",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="policies.district",
+                        verbose_name="所在县（市）区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['name'],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='applications.enterprise', verbose_name='企业'),
+            model_name="application",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="applications.enterprise",
+                verbose_name="企业",
+            ),
         ),
         migrations.CreateModel(
-            name='EnterpriseMembership',
+            name="EnterpriseMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='applications.enterprise', verbose_name='企业')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='enterprise_membership', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="applications.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enterprise_membership",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业用户',
-                'verbose_name_plural': '企业用户',
+                "verbose_name": "企业用户",
+                "verbose_name_plural": "企业用户",
             },
         ),
         migrations.CreateModel(
-            name='Signoff',
+            name="Signoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveIntegerField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.department', verbose_name='部门')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signoffs', to='applications.applicationstep', verbose_name='步骤')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveIntegerField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signoffs",
+                        to="applications.applicationstep",
+                        verbose_name="步骤",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会签',
-                'verbose_name_plural': '会签',
+                "verbose_name": "会签",
+                "verbose_name_plural": "会签",
             },
         ),
         migrations.CreateModel(
-            name='StaffMembership',
+            name="StaffMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_memberships', to='policies.department', verbose_name='部门')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_membership', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_memberships",
+                        to="policies.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_membership",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门工作人员',
-                'verbose_name_plural': '部门工作人员',
+                "verbose_name": "部门工作人员",
+                "verbose_name_plural": "部门工作人员",
             },
         ),
         migrations.CreateModel(
-            name='WorkflowStage',
+            name="WorkflowStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('level', models.CharField(choices=[('province', '省级'), ('city', '市级'), ('district', '县区级')], max_length=16, verbose_name='层级')),
-                ('act', models.CharField(choices=[('preliminary', '初审'), ('review', '审核'), ('verify', '核定'), ('recheck', '复核'), ('disburse', '拨付')], max_length=16, verbose_name='环节')),
-                ('district_departments', models.CharField(blank=True, help_text='县区级环节填写部门名称，多个用顿号分隔，如：商务局、财政局', max_length=100, verbose_name='县区部门')),
-                ('source', models.CharField(blank=True, help_text='办理方式中对应的原文', max_length=300, verbose_name='依据')),
-                ('derived', models.BooleanField(default=True, editable=False, verbose_name='自动生成')),
-                ('departments', models.ManyToManyField(blank=True, related_name='workflow_stages', to='policies.department', verbose_name='市级/省级部门')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workflow_stages', to='policies.measure', verbose_name='措施')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省级"), ("city", "市级"), ("district", "县区级")],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "act",
+                    models.CharField(
+                        choices=[
+                            ("preliminary", "初审"),
+                            ("review", "审核"),
+                            ("verify", "核定"),
+                            ("recheck", "复核"),
+                            ("disburse", "拨付"),
+                        ],
+                        max_length=16,
+                        verbose_name="环节",
+                    ),
+                ),
+                (
+                    "district_departments",
+                    models.CharField(
+                        blank=True,
+                        help_text="县区级环节填写部门名称，多个用顿号分隔，如：商务局、财政局",
+                        max_length=100,
+                        verbose_name="县区部门",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="办理方式中对应的原文",
+                        max_length=300,
+                        verbose_name="依据",
+                    ),
+                ),
+                (
+                    "derived",
+                    models.BooleanField(default=True, editable=False, verbose_name="自动生成"),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="workflow_stages",
+                        to="policies.department",
+                        verbose_name="市级/省级部门",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workflow_stages",
+                        to="policies.measure",
+                        verbose_name="措施",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理环节',
-                'verbose_name_plural': '办理环节',
-                'ordering': ['measure', 'position'],
+                "verbose_name": "办理环节",
+                "verbose_name_plural": "办理环节",
+                "ordering": ["measure", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='applicationstep',
-            constraint=models.UniqueConstraint(fields=('application', 'position'), name='step_unique_position'),
+            model_name="applicationstep",
+            constraint=models.UniqueConstraint(
+                fields=("application", "position"), name="step_unique_position"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'position'], name='application_state_3ce2be_idx'),
+            model_name="application",
+            index=models.Index(fields=["state", "position"], name="application_state_3ce2be_idx"),
         ),
         migrations.AddConstraint(
-            model_name='signoff',
-            constraint=models.UniqueConstraint(fields=('step', 'department', 'round'), name='signoff_unique_department'),
+            model_name="signoff",
+            constraint=models.UniqueConstraint(
+                fields=("step", "department", "round"), name="signoff_unique_department"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workflowstage',
-            constraint=models.UniqueConstraint(fields=('measure', 'position'), name='stage_unique_position'),
+            model_name="workflowstage",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "position"), name="stage_unique_position"
+            ),
         ),
     ]

@@ -1,0 +1,135 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import City, District
+
+from .models import Application, Enterprise
+from .uploads import check_upload, material_choices
+from .uscc import normalize_uscc
+
+
+class RegistrationForm(UserCreationForm):
+    """A user and the enterprise it acts for, created together."""
+
+    enterprise_name = forms.CharField(label=_("企业名称"), max_length=100)
+    uscc = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=24,
+        help_text=_("18位，见营业执照"),
+    )
+    city = forms.ModelChoiceField(label=_("所在城市"), queryset=City.objects.all())
+    district = forms.ModelChoiceField(
+        label=_("所在县（市）区"), queryset=District.objects.select_related("city")
+    )
+    contact_person = forms.CharField(label=_("联系人"), max_length=32)
+    phone = forms.CharField(label=_("联系电话"), max_length=32)
+    email = forms.EmailField(label=_("电子邮箱"))
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username",)
+
+    def clean_uscc(self):
+        code = normalize_uscc(self.cleaned_data["uscc"])
+        Enterprise._meta.get_field("uscc").run_validators(code)
+        if Enterprise.objects.filter(uscc=code).exists():
+            raise ValidationError(
+                _(
+                    "该统一社会信用代码的企业已注册，请由已注册的同事在企业账户中添加您，或直接登录。"
+                )
+            )
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        city, district = cleaned.get("city"), cleaned.get("district")
+        if city and district and district.city_id != city.pk:
+            self.add_error("district", _("所选县（市）区不属于%(city)s。") % {"city": city})
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.email = self.cleaned_data["email"]
+        user.phone = self.cleaned_data["phone"]
+        user.first_name = self.cleaned_data["contact_person"]
+        if commit:
+            user.save()
+        return user
+
+
+class ApplicationForm(forms.ModelForm):
+    figures_text = forms.CharField(
+        label=_("申报数据"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一项，格式“名称：数值”，如“限上零售额增量：23000 万元”。"),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["requested_amount_yuan", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"requested_amount_yuan": _("单位：元")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("figures_text", figures_to_text(self.instance.figures))
+
+    def clean_requested_amount_yuan(self):
+        amount = self.cleaned_data.get("requested_amount_yuan")
+        if amount is not None and amount <= 0:
+            raise ValidationError(_("申请金额应大于0。"))
+        cap = self.instance.measure.max_amount_yuan if self.instance.measure_id else None
+        if amount is not None and cap and amount > cap:
+            raise ValidationError(
+                _("申请金额超过了该措施的最高金额 %(cap)s 元。") % {"cap": f"{cap:,}"}
+            )
+        return amount
+
+    def clean_figures_text(self):
+        figures = {}
+        for number, line in enumerate(self.cleaned_data["figures_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, value = line.replace(":", "：").partition("：")
+            if not sep or not key.strip() or not value.strip():
+                raise ValidationError(_("第%(n)d行应为“名称：数值”的格式。") % {"n": number})
+            figures[key.strip()] = value.strip()
+        return figures
+
+    def save(self, commit=True):
+        self.instance.figures = self.cleaned_data["figures_text"]
+        return super().save(commit)
+
+
+def figures_to_text(figures) -> str:
+    return "\n".join(f"{key}：{value}" for key, value in (figures or {}).items())
+
+
+class AttachmentForm(forms.Form):
+    material = forms.ChoiceField(label=_("材料名称"))
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("PDF、JPEG 或 PNG，不超过 10 MB"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = material_choices(measure)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.original_name = upload.name
+        self.content_type = check_upload(upload)
+        return upload
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,100 @@
+"""Demo accounts for every role (only with DEBUG on). Idempotent; passwords are printed.
+
+The list is documented in docs/demo-accounts.md.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from applications.apps import REVIEWER_GROUP, create_reviewer_group
+from applications.models import Enterprise, EnterpriseMembership, StaffMembership
+from applications.uscc import check_character
+from applications.workflow import city_department, district_department
+from policies.models import City, District
+
+PASSWORD = "huiqi-demo-2024"
+CITY = "鞍山市"
+# (username, description, role, where)
+ENTERPRISES = [
+    ("qiye_a", "企业A用户（鞍山市铁东区）", "91210302MA0DEM1A1", "鞍山示范商贸有限公司", "铁东区"),
+    ("qiye_b", "企业B用户（鞍山市铁西区）", "91210303MA0DEM1B1", "鞍山样例科技有限公司", "铁西区"),
+]
+STAFF = [
+    ("tiedong_shangwu", "铁东区商务局工作人员", "district", "铁东区", "商务局"),
+    ("tiexi_shangwu", "铁西区商务局工作人员", "district", "铁西区", "商务局"),
+    ("tiedong_caizheng", "铁东区财政局工作人员", "district", "铁东区", "财政局"),
+    ("shi_shangwu", "鞍山市商务局工作人员", "city", None, "商务局"),
+    ("shi_tongji", "鞍山市统计局工作人员", "city", None, "统计局"),
+    ("shi_caizheng", "鞍山市财政局工作人员", "city", None, "财政局"),
+]
+
+
+def demo_uscc(first17: str) -> str:
+    return first17 + check_character(first17)
+
+
+class Command(BaseCommand):
+    help = "创建各角色的演示账户（仅在 DEBUG 开启时）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=PASSWORD)
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "create_demo_accounts 仅在 DEBUG 模式下运行（DJANGO_DEBUG=1），生产环境不创建演示账户。"
+            )
+        city = City.objects.filter(name=CITY).first()
+        if city is None or not District.objects.filter(city=city).exists():
+            raise CommandError("请先运行 import_policies 和 load_districts。")
+        create_reviewer_group(self)
+        reviewers = Group.objects.get(name=REVIEWER_GROUP)
+        User = get_user_model()
+        rows = []
+
+        def account(username, **fields):
+            user, _created = User.objects.get_or_create(username=username, defaults=fields)
+            user.set_password(password)
+            for key, value in fields.items():
+                setattr(user, key, value)
+            user.save()
+            return user
+
+        for username, label, code17, name, district_name in ENTERPRISES:
+            district = District.objects.get(city=city, name=district_name)
+            enterprise, _ = Enterprise.objects.update_or_create(
+                uscc=demo_uscc(code17),
+                defaults={
+                    "name": name,
+                    "city": city,
+                    "district": district,
+                    "contact_person": "张经理",
+                    "phone": "0412-5550000",
+                    "email": f"{username}@example.com",
+                },
+            )
+            user = account(username, email=f"{username}@example.com", first_name="张经理")
+            EnterpriseMembership.objects.update_or_create(
+                user=user, defaults={"enterprise": enterprise}
+            )
+            rows.append((username, label, "/accounts/login/"))
+        for username, label, level, district_name, kind in STAFF:
+            if level == "district":
+                department = district_department(
+                    District.objects.get(city=city, name=district_name), kind
+                )
+            else:
+                department = city_department(city, kind)
+            user = account(username, is_staff=True, email=f"{username}@example.com")
+            user.groups.add(reviewers)
+            StaffMembership.objects.update_or_create(user=user, defaults={"department": department})
+            rows.append((username, f"{label}（{department}）", "/admin/"))
+        account("admin", is_staff=True, is_superuser=True, email="admin@example.com")
+        rows.append(("admin", "超级管理员（可编辑目录、流程、账户）", "/admin/"))
+        self.stdout.write(f"演示账户（密码均为 {password}）：")
+        for username, label, url in rows:
+            self.stdout.write(f"  {username:<18} {label}  → {url}")
