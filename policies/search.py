@@ -1,0 +1,301 @@
+"""Chinese full-text search over measure titles and texts, the same on SQLite and PostgreSQL.
+
+Neither database's own full-text search copes with Chinese two-character words (SQLite's
+FTS5 trigram finds nothing for them, pg_trgm scans), so measures are indexed in the
+``MeasureGram`` table: one row per distinct *gram* of a measure's title and text, with how
+often it occurs (``count``) and whether it occurs in the title (``in_title``).
+
+What is indexed
+    The title and the text are lower-cased and cut into *runs* of letters and digits (CJK
+    characters are letters; punctuation, spaces and ``_`` separate runs). Every run gives
+    its overlapping character pairs (``补贴资金`` → 补贴, 贴资, 资金) and, as a one-character
+    gram, its last character (金). So every occurrence of a character is counted exactly once
+    among the grams that *start* with it: as the first half of a pair, or as a run's end.
+
+How a query is answered (``search_measures``)
+    The query is normalised (traditional → simplified, full-width → half-width) and split into
+    terms, each a run of letters and digits (``补贴 上市`` → two terms; every term must occur).
+    * a two-character term is one gram: the measure must have that gram, nothing else to check;
+    * a longer term needs up to ``MAX_GRAMS_PER_TERM`` of its pairs (non-overlapping, plus the
+      last one), and the few measures that have them all are then checked for the term as a
+      contiguous substring of the title or text (``icontains``);
+    * a one-character term matches the measures having a gram that starts with it, looked up
+      per candidate measure through the ``measure`` index.
+    Every term is a join or an ``EXISTS`` on the queryset given, so the search composes with
+    any filters applied before or after it, and runs as one query.
+
+Ranking (``search_rank``, higher is better)
+    For every term, its occurrences in title and text (the gram's ``count``: exact for one- and
+    two-character terms, the least count of its pairs for longer ones) plus ``TITLE_WEIGHT``
+    when the title contains the term. Summed over the terms.
+
+Keeping the index current
+    The importer calls ``reindex_measures`` after writing; a ``post_save`` signal (connected in
+    ``PoliciesConfig.ready``) reindexes a measure saved in the admin. ``QuerySet.update()`` and
+    ``bulk_update`` bypass signals: call ``reindex_measures`` after them.
+
+Texts in the database are expected in simplified characters (the importer converts them);
+highlighting looks for the normalised terms in the stored text as it is.
+"""
+
+import contextlib
+import contextvars
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Measure, MeasureGram
+
+TITLE_WEIGHT = 10  # a title containing the term counts as ten more occurrences
+MAX_TERMS = 8  # terms beyond these are ignored (each costs a join)
+MAX_GRAMS_PER_TERM = 4  # a long term is narrowed by this many pairs, then checked by substring
+MAX_COUNT = 32767  # MeasureGram.count is a small integer
+DELETE_BATCH = 500
+INSERT_BATCH = 2000
+
+# Runs of letters and digits: \w without the underscore. CJK ideographs are letters.
+_RUN = re.compile(r"[^\W_]+")
+# Full-width ASCII (！ to ～) → half-width, and the ideographic space → a space.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+_converter = None
+_converter_lock = threading.Lock()
+
+
+def _t2s():
+    """The OpenCC traditional→simplified converter, created once on first use."""
+    global _converter
+    if _converter is None:
+        with _converter_lock:
+            if _converter is None:
+                import opencc
+
+                _converter = opencc.OpenCC("t2s")
+    return _converter
+
+
+def normalize_query(q: str | None) -> str:
+    """The query as searched: half-width, simplified, single-spaced, stripped.
+
+    >>> normalize_query("  補貼　ＲＥＩＴｓ ")
+    '补贴 REITs'
+    """
+    q = (q or "").translate(_HALF_WIDTH)
+    q = " ".join(q.split())
+    return _t2s().convert(q) if q else ""
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The distinct lower-cased terms of a query, in order, at most ``MAX_TERMS``."""
+    terms = []
+    for term in _RUN.findall(normalize_query(query).lower()):
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def grams(text: str | None) -> Counter:
+    """The grams of a text with their counts: overlapping pairs of every run, and its last
+    character.
+
+    >>> sorted(grams("补贴资金，补贴").items())
+    [('补贴', 2), ('贴', 1), ('贴资', 1), ('资金', 1), ('金', 1)]
+    """
+    counter = Counter()
+    for run in _RUN.findall((text or "").lower()):
+        counter.update(run[i : i + 2] for i in range(len(run) - 1))
+        counter[run[-1]] += 1
+    return counter
+
+
+def index_rows(measure: Measure) -> Iterator[tuple[str, bool, int]]:
+    """``(gram, in_title, count)`` for every gram of a measure's title and text."""
+    title_grams = grams(measure.title)
+    for gram, count in (title_grams + grams(measure.text)).items():
+        yield gram, gram in title_grams, min(count, MAX_COUNT)
+
+
+def _batched(iterable: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def reindex_measures(measures: Iterable[Measure]) -> int:
+    """Rebuild the ``MeasureGram`` rows of the given (saved) measures; returns rows written."""
+    measures = [measure for measure in measures if measure.pk is not None]
+    written = 0
+    with transaction.atomic():
+        for ids in _batched((measure.pk for measure in measures), DELETE_BATCH):
+            MeasureGram.objects.filter(measure_id__in=ids).delete()
+        # Written in (gram, measure) order: a full rebuild stores each gram's rows together,
+        # so ranking reads them sequentially rather than one page per row.
+        rows = sorted(
+            (gram, measure.pk, in_title, count)
+            for measure in measures
+            for gram, in_title, count in index_rows(measure)
+        )
+        objects = (
+            MeasureGram(measure_id=measure_id, gram=gram, in_title=in_title, count=count)
+            for gram, measure_id, in_title, count in rows
+        )
+        for batch in _batched(objects, INSERT_BATCH):
+            MeasureGram.objects.bulk_create(batch)
+            written += len(batch)
+    return written
+
+
+_deferred = contextvars.ContextVar("search_indexing_deferred", default=False)
+
+
+@contextlib.contextmanager
+def deferred_indexing():
+    """Within this block saving a measure does not reindex it: for bulk writers (the importer)
+    that call ``reindex_measures`` themselves afterwards."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def measure_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """``post_save`` receiver: reindex a measure whose title or text may have changed."""
+    if raw or _deferred.get():  # loaddata brings its own rows; bulk writers reindex after
+        return
+    if update_fields is not None and not {"title", "text"} & set(update_fields):
+        return
+    reindex_measures([instance])
+
+
+def _term_pairs(term: str) -> list[str]:
+    """The pairs that narrow a term down: non-overlapping from the start, plus the last."""
+    pairs = [term[i : i + 2] for i in range(0, len(term) - 1, 2)]
+    if len(term) % 2:
+        pairs.append(term[-2:])
+    if len(pairs) > MAX_GRAMS_PER_TERM:
+        pairs = pairs[: MAX_GRAMS_PER_TERM - 1] + [pairs[-1]]
+    return list(dict.fromkeys(pairs))
+
+
+def _starts_with(char: str) -> Q:
+    """Grams starting with ``char``. SQLite compares text by code point, so a range on the
+    (gram, measure) index finds them; elsewhere LIKE 'c%' is right whatever the collation."""
+    if connection.vendor == "sqlite":
+        return Q(gram__gte=char, gram__lt=chr(ord(char) + 1))
+    return Q(gram__startswith=char)
+
+
+def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
+    """The measures of ``queryset`` containing every term of ``query``, annotated with
+    ``search_rank`` (higher is better). An empty query returns the queryset, ranked 0."""
+    terms = query_terms(query)
+    if not terms:
+        return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
+    rank = None
+    for t, term in enumerate(terms):
+        if len(term) == 1:
+            of_measure = MeasureGram.objects.filter(_starts_with(term), measure=OuterRef("pk"))
+            queryset = queryset.filter(Exists(of_measure))
+            occurrences = Coalesce(
+                Subquery(
+                    of_measure.order_by()
+                    .values("measure")
+                    .annotate(total=Sum("count"))
+                    .values("total")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        else:
+            counts = []
+            for g, pair in enumerate(_term_pairs(term)):
+                alias = f"_search_{t}_{g}"
+                # The repeated condition on gram (covered by the index) makes the join inner.
+                queryset = queryset.alias(
+                    **{alias: FilteredRelation("grams", condition=Q(grams__gram=pair))}
+                ).filter(**{f"{alias}__gram": pair})
+                counts.append(F(f"{alias}__count"))
+            if len(term) > 2:
+                queryset = queryset.filter(Q(title__icontains=term) | Q(text__icontains=term))
+            occurrences = counts[0] if len(counts) == 1 else Least(*counts)
+        # A pair's own in_title is exact; other terms are looked for in the title.
+        title_hit = Q(**{f"_search_{t}_0__in_title": True}) if len(term) == 2 else None
+        in_title = Case(
+            When(title_hit or Q(title__icontains=term), then=Value(TITLE_WEIGHT)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        term_rank = occurrences + in_title
+        rank = term_rank if rank is None else rank + term_rank
+    return queryset.annotate(search_rank=rank)
+
+
+def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Merged ``(start, end)`` spans of every (case-insensitive, overlapping) occurrence."""
+    marked = [False] * len(text)
+    for term in terms:
+        for found in re.finditer(f"(?={re.escape(term)})", text, re.IGNORECASE):
+            for i in range(found.start(), found.start() + len(term)):
+                marked[i] = True
+    spans = []
+    for i, on in enumerate(marked):
+        if on and (not spans or spans[-1][1] != i):
+            spans.append((i, i + 1))
+        elif on:
+            spans[-1] = (spans[-1][0], i + 1)
+    return spans
+
+
+def highlight(text: str | None, query: str | None, *, max_length: int | None = None) -> SafeString:
+    """``text`` HTML-escaped with every occurrence of a query term wrapped in ``<mark>``.
+
+    With ``max_length``, only a snippet of about that many characters is kept, around the
+    first match (or from the start), with ``…`` where text was cut.
+    """
+    text = text or ""
+    terms = query_terms(query)
+    spans = _match_spans(text, terms) if terms else []
+    start, end = 0, len(text)
+    if max_length is not None and len(text) > max_length:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - max_length // 4, len(text) - max_length))
+        end = start + max_length
+    parts = ["…"] if start > 0 else []
+    position = start
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        parts.append(escape(text[position:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))

@@ -1,0 +1,46 @@
+"""A search is one query, whatever the number of measures, terms or matches."""
+
+import itertools
+
+import pytest
+
+from policies.models import City, Measure, PolicyDocument
+from policies.search import reindex_measures, search_measures
+
+_serial = itertools.count(1)
+TEXT = "对上市企业给予补贴，专精特新企业奖励，减税降费。"
+
+
+def make_document(n_measures):
+    n = next(_serial)
+    city = City.objects.create(name=f"计数市{n}", slug=f"count-city-{n}", province="测试省")
+    document = PolicyDocument.objects.create(
+        source=f"count-test-{n}.txt", city=city, title="计数测试文件", source_text="-",
+        clean_text="-", source_sha256="0" * 64,
+    )  # fmt: skip
+    measures = Measure.objects.bulk_create(
+        Measure(document=document, path=[i], path_key=str(i), position=i, title="补贴", text=TEXT)
+        for i in range(1, n_measures + 1)
+    )
+    reindex_measures(measures)
+    return document
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n_measures", [2, 60])
+@pytest.mark.parametrize("query", ["补贴", "专精特新", "税", "上市 补贴 专精特新 税"])
+def test_it_searches_in_one_query(django_assert_num_queries, n_measures, query):
+    document = make_document(n_measures)
+    measures = Measure.objects.filter(document=document).select_related("document__city")
+    with django_assert_num_queries(1):
+        page = list(search_measures(measures, query).order_by("-search_rank", "position")[:20])
+    assert len(page) == min(20, n_measures)
+    with django_assert_num_queries(1):
+        assert search_measures(measures, query).count() == n_measures
+
+
+@pytest.mark.parametrize("query", ["补贴", "企业 补贴"])
+def test_it_searches_the_real_catalogue_in_one_query(catalogue, django_assert_num_queries, query):
+    with django_assert_num_queries(1):
+        page = list(search_measures(Measure.objects.all(), query).order_by("-search_rank")[:20])
+    assert page
