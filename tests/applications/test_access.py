@@ -1,0 +1,317 @@
+"""Who may open what: every URL × persona → expected status, and an isolation sweep.
+
+Someone else's application or attachment is a 404 — never a 403, never a leak — and a
+request for it (GET or POST) changes nothing in the database.
+"""
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStep,
+    Attachment,
+    Signoff,
+)
+
+from .helpers import attach
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+
+
+@pytest.fixture
+def world(client, personas, measure):
+    """Enterprise A: a draft with a material, and a submitted application with a material."""
+    client.force_login(personas.enterprise_a)
+    draft = services.create_draft(personas.enterprise_a, measure)
+    attach(client, draft)
+    sent = services.create_draft(personas.enterprise_a, measure)
+    attach(client, sent)
+    sent = services.submit(sent, personas.enterprise_a)
+    client.logout()
+    return {
+        "draft": draft,
+        "draft_file": draft.attachments.get(),
+        "sent": sent,
+        "sent_file": sent.attachments.get(),
+    }
+
+
+def urls_of(world, measure):
+    draft, sent = world["draft"], world["sent"]
+    return {
+        "list": reverse("applications:my_applications"),
+        "start": reverse("applications:start", args=[measure.pk]),
+        "draft": reverse("applications:detail", args=[draft.pk]),
+        "draft_edit": reverse("applications:edit", args=[draft.pk]),
+        "draft_withdraw": reverse("applications:withdraw", args=[draft.pk]),
+        "draft_file": world["draft_file"].get_absolute_url(),
+        "sent": reverse("applications:detail", args=[sent.pk]),
+        "sent_file": world["sent_file"].get_absolute_url(),
+        "admin_sent": reverse("admin:applications_application_change", args=[sent.pk]),
+        "admin_act": reverse("admin:applications_application_act", args=[sent.pk, "pass"]),
+        "admin_list": reverse("admin:applications_application_changelist"),
+        "register": reverse("register"),
+        "login": reverse("login"),
+        "password_reset": reverse("password_reset"),
+        "password_change": reverse("password_change"),
+    }
+
+
+# persona → {url name: status}; 302 for anonymous is the login redirect.
+EXPECTED = {
+    ANON: dict(
+        list=302,
+        start=302,
+        draft=302,
+        draft_edit=302,
+        draft_withdraw=302,
+        draft_file=302,
+        sent=302,
+        sent_file=302,
+        admin_sent=302,
+        admin_act=302,
+        admin_list=302,
+        register=200,
+        login=200,
+        password_reset=200,
+        password_change=302,
+    ),
+    "enterprise_a": dict(
+        list=200,
+        start=200,
+        draft=200,
+        draft_edit=200,
+        draft_withdraw=200,
+        draft_file=200,
+        sent=200,
+        sent_file=200,
+        admin_sent=302,
+        admin_act=302,
+        admin_list=302,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "enterprise_a2": dict(
+        list=200,
+        start=200,
+        draft=200,
+        draft_edit=200,
+        draft_withdraw=200,
+        draft_file=200,
+        sent=200,
+        sent_file=200,
+        admin_sent=302,
+        admin_act=302,
+        admin_list=302,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "enterprise_b": dict(
+        list=200,
+        start=200,
+        draft=404,
+        draft_edit=404,
+        draft_withdraw=404,
+        draft_file=404,
+        sent=404,
+        sent_file=404,
+        admin_sent=302,
+        admin_act=302,
+        admin_list=302,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "district_staff_a": dict(
+        list=200,
+        start=403,
+        draft=404,
+        draft_edit=404,
+        draft_withdraw=404,
+        draft_file=404,
+        sent=404,
+        sent_file=200,
+        admin_sent=200,
+        admin_act=200,
+        admin_list=200,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "district_staff_b": dict(
+        list=200,
+        start=403,
+        draft=404,
+        draft_edit=404,
+        draft_withdraw=404,
+        draft_file=404,
+        sent=404,
+        sent_file=404,
+        admin_sent=404,
+        admin_act=404,
+        admin_list=200,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "city_commerce": dict(
+        list=200,
+        start=403,
+        draft=404,
+        draft_edit=404,
+        draft_withdraw=404,
+        draft_file=404,
+        sent=404,
+        sent_file=404,
+        admin_sent=404,
+        admin_act=404,
+        admin_list=200,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "city_finance": dict(
+        list=200,
+        start=403,
+        draft=404,
+        draft_edit=404,
+        draft_withdraw=404,
+        draft_file=404,
+        sent=404,
+        sent_file=404,
+        admin_sent=404,
+        admin_act=404,
+        admin_list=200,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+    "outsider": dict(
+        list=200,
+        start=403,
+        draft=404,
+        draft_edit=404,
+        draft_withdraw=404,
+        draft_file=404,
+        sent=404,
+        sent_file=404,
+        admin_sent=302,
+        admin_act=302,
+        admin_list=302,
+        register=302,
+        login=200,
+        password_reset=200,
+        password_change=200,
+    ),
+}
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_every_url_answers_each_persona_as_expected(client, personas, measure, world, persona):
+    if persona != ANON:
+        client.force_login(getattr(personas, persona))
+    urls = urls_of(world, measure)
+    assert set(urls) == set(EXPECTED[persona])
+    got = {name: client.get(url).status_code for name, url in urls.items()}
+    assert got == EXPECTED[persona]
+
+
+def database_state():
+    return (
+        sorted(
+            Application.objects.values_list(
+                "pk",
+                "state",
+                "position",
+                "version",
+                "figures",
+                "description",
+                "requested_amount_yuan",
+            )
+        ),
+        ApplicationEvent.objects.count(),
+        ApplicationStep.objects.count(),
+        Signoff.objects.count(),
+        sorted(Attachment.objects.values_list("pk", "file")),
+    )
+
+
+POST_ONLY = {"upload", "submit", "resubmit", "delete"}
+
+
+def every_application_url(world):
+    urls = []
+    for key in ("draft", "sent"):
+        application = world[key]
+        for name in ["detail", "edit", "upload", "submit", "resubmit", "withdraw"]:
+            urls.append(reverse(f"applications:{name}", args=[application.pk]))
+        item = world[f"{key}_file"]
+        urls.append(item.get_absolute_url())
+        urls.append(reverse("applications:delete_attachment", args=[application.pk, item.pk]))
+        for action in ["pass", "return", "reject", "disburse"]:
+            urls.append(
+                reverse("admin:applications_application_act", args=[application.pk, action])
+            )
+        urls.append(reverse("admin:applications_application_change", args=[application.pk]))
+    return urls
+
+
+@pytest.mark.parametrize("persona", ["enterprise_b", "district_staff_b", "city_commerce"])
+def test_nobody_else_reaches_enterprise_as_data(client, personas, world, persona):
+    client.force_login(getattr(personas, persona))
+    before = database_state()
+    payload = {
+        "comment": "x",
+        "confirm": "yes",
+        "material": "营业执照",
+        "amount": "1",
+        "paid_on": "2023-10-01",
+        "voucher": "V",
+        "description": "篡改",
+    }
+    for url in every_application_url(world):
+        if persona == "enterprise_b" and "/admin/" in url:
+            continue  # not staff: the admin sends them to its login page
+        # POST-only URLs answer GET with 405 before any lookup, as for a pk that does not
+        # exist: nothing is revealed either way.
+        post_only = url.rstrip("/").rsplit("/", 1)[-1] in POST_ONLY
+        assert client.get(url).status_code == (405 if post_only else 404), url
+        assert client.post(url, payload).status_code == 404, url
+    assert database_state() == before
+
+
+def test_enterprise_b_is_sent_to_the_admin_login_not_shown_data(client, personas, world):
+    client.force_login(personas.enterprise_b)
+    url = reverse("admin:applications_application_change", args=[world["sent"].pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_missing_pk_answers_like_someone_elses(client, personas, world):
+    client.force_login(personas.enterprise_b)
+    assert client.get(reverse("applications:submit", args=[999999])).status_code == 405
+    assert client.get(reverse("applications:detail", args=[999999])).status_code == 404
+
+
+def test_state_changes_are_post_only(client, personas, world):
+    client.force_login(personas.enterprise_a)
+    before = database_state()
+    for name in ["submit", "resubmit", "upload"]:
+        assert (
+            client.get(reverse(f"applications:{name}", args=[world["draft"].pk])).status_code == 405
+        )
+    assert database_state() == before
