@@ -86,6 +86,9 @@ def measure_list(request):
             "page": page,
             "results": results,
             "query": query,
+            "active_filters": sum(
+                1 for name, value in request.GET.items() if value and name not in ("q", "page")
+            ),
             "today": today,
             "crumbs": [home_crumb(), (_("政策措施"), None)],
         },
