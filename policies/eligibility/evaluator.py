@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
+from functools import lru_cache
 
 ELIGIBLE = "eligible"
 MAYBE = "maybe"
@@ -67,7 +68,7 @@ class RuleInput:
     expired: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     measure_id: object
     group: str  # eligible / maybe / ineligible / consult / expired
@@ -336,18 +337,25 @@ def _amount(formula, values, missing, steps):
             return 0, max(tier["amount"] for tier in formula["tiers"])
         return 0, cap
     if kind == "percent_of":
-        raw = math.floor(value * Fraction(str(formula["percent"])) / 100)
+        percent = _fraction(formula["percent"])
+        raw = _floor_div(value * percent.numerator, percent.denominator * 100)
         amount = _cap(raw, cap)
         steps.append((_say_percent, formula, value, raw, amount))
     elif kind == "per_unit":
         per = formula.get("per", 1)
-        units = math.floor(value / per)
+        units = _floor_div(value, per)
         raw = units * formula["unit_amount"]
         amount = _cap(raw, cap)
         steps.append((_say_per_unit, formula, value, units, raw, amount))
     elif kind == "rate_capped":
-        rate_bp = _rate_bp(formula)
-        raw = math.floor(value * rate_bp * formula.get("years", 1) / 10000)
+        rate_bp = _rate_bp(
+            formula["reference_rate_bp"],
+            formula.get("reference_share_percent", 100),
+            formula.get("rate_cap_bp"),
+        )
+        raw = _floor_div(
+            value * rate_bp.numerator * formula.get("years", 1), rate_bp.denominator * 10000
+        )
         amount = _cap(raw, cap)
         steps.append((_say_rate, formula, value, rate_bp, raw, amount))
     elif kind == "tiers":
@@ -364,14 +372,24 @@ def _amount(formula, values, missing, steps):
     return (0 if at_most else amount), amount
 
 
-def _rate_bp(formula):
-    rate = (
-        Fraction(formula["reference_rate_bp"])
-        * Fraction(str(formula.get("reference_share_percent", 100)))
-        / 100
-    )
-    rate_cap = formula.get("rate_cap_bp")
-    return min(rate, rate_cap) if rate_cap is not None else rate
+@lru_cache(maxsize=1024)
+def _fraction(number):
+    """An exact fraction for a percentage written in a rule (0.5 → 1/2, not binary 0.5…)."""
+    return Fraction(str(number))
+
+
+@lru_cache(maxsize=1024)
+def _rate_bp(reference_bp, share_percent, cap_bp):
+    """min(reference × share, cap) in basis points, exactly."""
+    rate = Fraction(reference_bp) * _fraction(share_percent) / 100
+    return min(rate, Fraction(cap_bp)) if cap_bp is not None else rate
+
+
+def _floor_div(numerator, denominator):
+    """Floor of a non-negative quotient: integer arithmetic for integers, exact otherwise."""
+    if isinstance(numerator, int):
+        return numerator // denominator
+    return math.floor(numerator / denominator)
 
 
 def _stages_ceiling(formula):

@@ -1,0 +1,26 @@
+"""The benchmark's synthetic rules are valid rules and it reports what `make bench` prints.
+
+(No timing is asserted here: performance is measured by running bench/eligibility_bench.py.)
+"""
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "eligibility_bench.py"
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("eligibility_bench", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_runs_on_valid_synthetic_rules_and_reports_a_line():
+    bench = load_bench()
+    result = bench.run(rules=300, repeat=1)
+    assert result["rules"] == 300
+    assert sum(result["groups"].values()) == 300
+    assert set(result["groups"]) <= {"eligible", "maybe", "ineligible", "expired"}
+    line = bench.line(result)
+    assert line.startswith("eligibility: 1 profile × 300 rules: CPU median ")
