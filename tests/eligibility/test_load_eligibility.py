@@ -95,3 +95,12 @@ def test_the_command_reports_a_broken_fixture_as_an_error(rules, tmp_path):
         )
     with pytest.raises(CommandError, match="问题“nope”不存在"):
         call_command("load_eligibility", "--directory", str(tmp_path), verbosity=0)
+
+
+def test_the_counts_in_docs_match_the_rules(rules):
+    from django.conf import settings
+
+    doc = (settings.BASE_DIR / "docs" / "eligibility.md").read_text(encoding="utf-8")
+    total = Measure.objects.count()
+    encoded = EligibilityRule.objects.encoded().count()
+    assert f"| **合计** | **{total}** | **{encoded}** | **{total - encoded}** |" in doc
