@@ -7,7 +7,7 @@ form is shown again with everything that was typed.
 
 from decimal import Decimal
 
-from crispy_forms.bootstrap import AppendedText
+from crispy_forms.bootstrap import AppendedText, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
@@ -170,6 +170,8 @@ class QuestionnaireForm(forms.Form):
         self.helper.layout = Layout(*layout)
 
     def _layout_item(self, question):
+        if question.type == Question.Type.YES_NO:
+            return InlineRadios(question.key)
         if question.type == Question.Type.MONEY_WAN:
             return AppendedText(question.key, "万元")
         if question.unit and question.type in (Question.Type.NUMBER, Question.Type.COUNT):
