@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from policies.models import Department
+
 from . import services
 from .models import (
     Application,
@@ -163,7 +165,16 @@ class StepInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("departments")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "departments",
+                    queryset=Department.objects.select_related("city", "district__city"),
+                )
+            )
+        )
 
     @admin.display(description=_("办理部门"))
     def department_names(self, step):
@@ -177,7 +188,11 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = _("办理记录（时间线）")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("department__district", "actor")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department__city", "department__district__city", "actor")
+        )
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -271,7 +286,12 @@ class ApplicationAdmin(admin.ModelAdmin):
             .prefetch_related(
                 Prefetch(
                     "steps",
-                    queryset=ApplicationStep.objects.prefetch_related("departments__district"),
+                    queryset=ApplicationStep.objects.prefetch_related(
+                        Prefetch(
+                            "departments",
+                            queryset=Department.objects.select_related("city", "district__city"),
+                        )
+                    ),
                 )
             )
         )

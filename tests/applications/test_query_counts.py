@@ -1,0 +1,89 @@
+"""Every list and detail page runs a constant number of queries, however much data."""
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+
+from .conftest import submitted
+from .helpers import attach
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(personas, measure, client, n):
+    client.force_login(personas.enterprise_a)
+    for _ in range(n):
+        application = services.create_draft(personas.enterprise_a, measure)
+        attach(client, application)
+        attach(client, application, material="财务报表")
+        application = services.submit(application, personas.enterprise_a)
+        services.approve_step(application, personas.district_staff_a, comment="同意")
+        services.approve_step(application, personas.city_commerce)
+
+
+def count_queries(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_my_applications(client, personas, measure, django_assert_max_num_queries, n):
+    client.force_login(personas.enterprise_a)
+    grow(personas, measure, client, n)
+    count_queries(client, reverse("applications:my_applications"), django_assert_max_num_queries, 9)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_application_detail(client, personas, measure, django_assert_max_num_queries, n):
+    client.force_login(personas.enterprise_a)
+    grow(personas, measure, client, n)  # more events and sign-offs on each
+    application = personas.enterprise_a.enterprise_membership.enterprise.applications.first()
+    for _ in range(n):
+        attach(client, services.create_draft(personas.enterprise_a, measure))
+    count_queries(
+        client,
+        reverse("applications:detail", args=[application.pk]),
+        django_assert_max_num_queries,
+        12,
+    )
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_admin_changelist_and_change_page(
+    client, personas, measure, django_assert_max_num_queries, n
+):
+    client.force_login(personas.enterprise_a)
+    grow(personas, measure, client, n)
+    submitted(personas.enterprise_a, measure)
+    client.force_login(personas.district_staff_a)
+    count_queries(
+        client,
+        reverse("admin:applications_application_changelist"),
+        django_assert_max_num_queries,
+        16,
+    )
+    application = personas.enterprise_a.enterprise_membership.enterprise.applications.first()
+    count_queries(
+        client,
+        reverse("admin:applications_application_change", args=[application.pk]),
+        django_assert_max_num_queries,
+        20,
+    )
+
+
+def test_the_count_does_not_grow(client, personas, measure, django_assert_max_num_queries):
+    client.force_login(personas.enterprise_a)
+    url = reverse("applications:my_applications")
+    grow(personas, measure, client, 1)
+    small = count_queries(client, url, django_assert_max_num_queries, 50)
+    grow(personas, measure, client, 5)
+    large = count_queries(client, url, django_assert_max_num_queries, 50)
+    assert small == large
+    client.force_login(personas.city_commerce)
+    url = reverse("admin:applications_application_changelist")
+    small = count_queries(client, url, django_assert_max_num_queries, 50)
+    grow(personas, measure, client, 3)
+    client.force_login(personas.city_commerce)
+    assert count_queries(client, url, django_assert_max_num_queries, 50) == small
