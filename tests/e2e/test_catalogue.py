@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SCREENSHOTS, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -96,3 +96,16 @@ def test_it_reads_well_on_a_phone(phone_page):
     page.wait_for_url(re.compile(r"#m-"))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "catalogue-document-phone")
+
+
+def test_it_prints_a_measure_without_the_site_chrome(page):
+    page.goto("/policies/measures/?q=上市")
+    page.locator(".measure-card h3 a").first.click()
+    page.wait_for_url(re.compile(r"/policies/measures/\d+/$"))
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".breadcrumb-nav").is_visible()
+    assert not page.get_by_role("link", name="加入对比").is_visible()
+    assert page.locator("#facts-heading").is_visible()
+    assert page.locator(".policy-text").is_visible()
+    page.pdf(path=str(SCREENSHOTS / "catalogue-measure-print.pdf"))
