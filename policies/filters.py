@@ -13,6 +13,8 @@ from portal.dates import today as portal_today
 
 from .models import City, Department, Measure, PolicyDocument, SupportType, Topic
 
+CHOICE_LIMIT = 300  # at most this many departments or documents in a drop-down
+
 
 class Status:
     IN_FORCE = "in_force"
@@ -141,6 +143,30 @@ class MeasureFilter(django_filters.FilterSet):
         if not getattr(form, "_styled", False):
             style_form(form)
         return form
+
+    def limit_long_choices(self):
+        """The departments and documents a page's form offers (the API renders no form).
+
+        Those of the chosen city, or all of them while there are few. A catalogue of every
+        city in China has tens of thousands: then, until a city is chosen, only the selected
+        one is listed. Validation still accepts any of them, so bookmarked and linked URLs
+        keep working."""
+        form = self.form
+        slug = (self.data.get("city") or "").strip() if self.is_bound else ""
+        departments = Department.objects.select_related("city", "district__city")
+        documents = PolicyDocument.objects.select_related("city")
+        if slug:
+            departments = departments.filter(Q(city__slug=slug) | Q(district__city__slug=slug))
+            documents = documents.filter(city__slug=slug)
+        for name, queryset in (("department", departments), ("document", documents)):
+            field = form.fields[name]
+            rows = list(queryset[: CHOICE_LIMIT + 1])
+            if len(rows) > CHOICE_LIMIT:
+                selected = (self.data.get(name) or "").strip() if self.is_bound else ""
+                rows = list(queryset.filter(pk=selected)) if selected.isdigit() else []
+                field.help_text = _("选项较多，请先选择城市并查询，再选择此项。")
+                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
+            field.widget.choices = [("", field.empty_label)] + [(row.pk, str(row)) for row in rows]
 
     def filter_query(self, queryset, name, value):
         value = value.strip()

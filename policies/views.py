@@ -66,6 +66,7 @@ def measures_crumb():
 def measure_list(request):
     today = portal_today()
     filterset = MeasureFilter(request.GET or None, queryset=Measure.objects.all(), today=today)
+    filterset.limit_long_choices()
     query = filterset.query
     page = paginate(request, measure_cards(filterset.qs))
     from policies.search import highlight

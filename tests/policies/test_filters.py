@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from policies.filters import MeasureFilter
-from policies.models import Measure
+from policies.models import Department, Measure
 from tests.policies.synthetic import add_city, add_measures
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,29 @@ def test_it_reports_an_unknown_choice_in_chinese_and_ignores_it(rows):
     assert "选择" in str(filterset.errors["city"])
     _, in_force = run("status=in_force")
     assert [m.pk for m in found] == [m.pk for m in in_force]
+
+
+def test_it_offers_departments_and_documents_of_the_chosen_city(rows):
+    filterset, _ = run(f"city={rows['a'].slug}")
+    filterset.limit_long_choices()
+    offered = dict(filterset.form.fields["department"].widget.choices)
+    city_departments = set(rows["valid"].measures.first().departments.values_list("pk", flat=True))
+    assert city_departments <= set(offered)
+    assert all(
+        d.city_id == rows["a"].pk
+        for d in Department.objects.filter(pk__in=[k for k in offered if k])
+    )
+    documents = {k for k in dict(filterset.form.fields["document"].widget.choices) if k}
+    assert documents == {rows["valid"].pk, rows["expired"].pk}
+
+
+def test_it_asks_for_a_city_first_when_there_are_too_many_choices(rows, monkeypatch):
+    monkeypatch.setattr("policies.filters.CHOICE_LIMIT", 3)
+    department = rows["valid"].measures.first().departments.first()
+    filterset, found = run(f"department={department.pk}")
+    filterset.limit_long_choices()
+    choices = filterset.form.fields["department"].widget.choices
+    assert [value for value, _ in choices] == ["", department.pk]
+    assert "请先选择城市" in filterset.form.fields["department"].help_text
+    assert found  # the filter still applies
+    assert all(department in m.departments.all() for m in found)
