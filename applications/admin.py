@@ -375,7 +375,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         if application is None or action not in ACTION_LABELS:
             raise Http404
         change_url = reverse("admin:applications_application_change", args=[application.pk])
-        form = ActionForm(request.POST or None, action=action)
+        form = ActionForm(request.POST if request.method == "POST" else None, action=action)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

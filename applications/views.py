@@ -127,7 +127,7 @@ def start(request, measure_pk):
         )
     check, figures = _saved_check_answers(request.GET.get("check") or request.POST.get("check"))
     draft = Application(enterprise=enterprise, measure=measure, figures=figures)
-    form = ApplicationForm(request.POST or None, instance=draft)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, instance=draft)
     if request.method == "POST" and form.is_valid():
         application = services.create_draft(
             request.user,
@@ -205,7 +205,7 @@ def edit(request, pk):
             % {"state": application.get_state_display()},
         )
         return redirect(application)
-    form = ApplicationForm(request.POST or None, instance=application)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, instance=application)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("已保存。"))

@@ -1,0 +1,117 @@
+"""Registration, login/logout, password reset; demo accounts; load_districts."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from applications.models import Enterprise, EnterpriseMembership, StaffMembership
+from applications.uscc import check_character
+from policies.models import City, Department, District
+
+pytestmark = pytest.mark.django_db
+
+CODE17 = "91210302MA0REG0A1"
+
+
+def form_data(**overrides):
+    city = City.objects.get(name="鞍山市")
+    data = {
+        "enterprise_name": "鞍山注册测试有限公司",
+        "uscc": CODE17 + check_character(CODE17),
+        "city": city.pk,
+        "district": District.objects.get(city=city, name="立山区").pk,
+        "contact_person": "赵经理",
+        "phone": "0412-5550001",
+        "email": "reg@example.com",
+        "username": "reg_user",
+        "password1": "a-Long-passw0rd",
+        "password2": "a-Long-passw0rd",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_registration_creates_user_and_enterprise_together(client, catalogue):
+    response = client.post(reverse("register"), form_data())
+    assert response.status_code == 302
+    membership = EnterpriseMembership.objects.select_related("user", "enterprise").get()
+    assert membership.user.username == "reg_user" and membership.user.email == "reg@example.com"
+    assert membership.enterprise.district.name == "立山区"
+    assert client.get(reverse("applications:my_applications")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"uscc": CODE17 + "?"}, "uscc", "不允许的字符"),
+        ({"uscc": "123"}, "uscc", "应为18位"),
+        ({"password2": "different-passw0rd"}, "password2", ""),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_saved(client, catalogue, overrides, field, message):
+    response = client.post(reverse("register"), form_data(**overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors and message in " ".join(errors[field])
+    assert response.context["form"]["enterprise_name"].value() == "鞍山注册测试有限公司"
+    assert not Enterprise.objects.exists() and not get_user_model().objects.exists()
+
+
+def test_a_wrong_check_character_is_refused(client, catalogue):
+    wrong = next(c for c in "0123456789" if c != check_character(CODE17))
+    response = client.post(reverse("register"), form_data(uscc=CODE17 + wrong))
+    assert "校验位不符" in response.content.decode()
+
+
+def test_a_district_of_another_city_is_refused(client, catalogue):
+    other = District.objects.filter(city__name="营口市").first()
+    response = client.post(reverse("register"), form_data(district=other.pk))
+    assert "不属于鞍山市" in response.content.decode()
+    assert not Enterprise.objects.exists()
+
+
+def test_login_logout_and_password_reset_by_console_email(client, catalogue, mailoutbox):
+    client.post(reverse("register"), form_data())
+    assert client.get(reverse("logout")).status_code == 405  # logout is POST only
+    client.post(reverse("logout"))
+    assert client.get(reverse("applications:my_applications")).status_code == 302
+    response = client.post(
+        reverse("login"), {"username": "reg_user", "password": "a-Long-passw0rd"}
+    )
+    assert response.status_code == 302
+    client.post(reverse("logout"))
+    client.post(reverse("password_reset"), {"email": "reg@example.com"})
+    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
+    assert "重设密码" in mailoutbox[0].subject
+
+
+def test_demo_accounts_need_debug_and_are_idempotent(catalogue, settings):
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("create_demo_accounts")
+    assert not get_user_model().objects.exists()
+    settings.DEBUG = True
+    call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (get_user_model().objects.count(), StaffMembership.objects.count())
+    call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (get_user_model().objects.count(), StaffMembership.objects.count()) == counts
+    assert counts == (9, 6)
+    staff = StaffMembership.objects.select_related("department").get(user__username="shi_tongji")
+    assert (
+        staff.department.name == "市统计局" and staff.user.groups.filter(name="审核人员").exists()
+    )
+
+
+def test_load_districts_is_idempotent_and_complete(catalogue):
+    before = (District.objects.count(), Department.objects.count())
+    call_command("load_districts", verbosity=0)
+    assert (District.objects.count(), Department.objects.count()) == before
+    counties = District.objects.exclude(kind=District.Kind.ZONE)
+    assert counties.filter(city__name="鞍山市").count() == 7
+    assert counties.filter(city__name="营口市").count() == 6
+    assert counties.filter(city__name="聊城市").count() == 8
+    assert counties.filter(city__name="三门峡市").count() == 6
+    assert District.objects.get(name="鲅鱼圈区").code == "210804"
+    gaoxin = District.objects.get(name="鞍山高新技术产业开发区")
+    assert gaoxin.departments.filter(name="商务局", level="district").exists()
+    assert Department.objects.filter(level="province", province="辽宁省", city=None).count() >= 4
