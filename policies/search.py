@@ -66,6 +66,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Measure, MeasureGram
 
+INDEX_FORMAT = 1  # bump when grams() changes what is indexed (bench/run.py rebuilds its copy)
 TITLE_WEIGHT = 10  # a title containing the term counts as ten more occurrences
 MAX_TERMS = 8  # terms beyond these are ignored (each costs a join)
 MAX_GRAMS_PER_TERM = 4  # a long term is narrowed by this many pairs, then checked by substring

@@ -16,3 +16,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# `make bench` compares every page with a trivial view; it exists only for DEBUG or the bench.
+import os  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+
+if settings.DEBUG or os.environ.get("PORTAL_BENCH") == "1":
+    urlpatterns.append(path("bench/", include("bench.urls")))

@@ -1,0 +1,213 @@
+"""A small HTTP/1.1 load generator on asyncio (standard library only), for 127.0.0.1.
+
+Two measurements:
+
+``fixed_rate(port, paths, rate, duration)``
+    Sends requests on a fixed schedule (``rate`` per second), whatever the server's speed,
+    over a pool of keep-alive connections. Latency is counted from the *scheduled* send time,
+    so a server that falls behind shows it in the numbers (no coordinated omission).
+
+``closed_loop(port, paths, concurrency, duration)``
+    ``concurrency`` connections each send the next request as soon as the previous answer is
+    in: the server's throughput (requests/s).
+
+Paths are taken in turn from the list given. Every response must be 200; others are counted
+as errors. Loops are bounded in count and time.
+"""
+
+import asyncio
+import statistics
+import time
+from dataclasses import dataclass, field
+
+MAX_CONNECTIONS = 256  # requests outstanding at once; more are counted as errors, not sent
+DRAIN_SECONDS = 15  # how long a fixed-rate run waits for answers after its last send
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+
+    def error(self, kind: str):
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    @property
+    def count(self):
+        return len(self.latencies_ms)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    @property
+    def rps(self):
+        return self.count / self.elapsed_s if self.elapsed_s else 0.0
+
+    @property
+    def mean(self):
+        return statistics.fmean(self.latencies_ms) if self.latencies_ms else float("nan")
+
+
+class Connection:
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def request(self, path: str) -> int:
+        """GET ``path``; returns the status. Reconnects when the server closed the socket."""
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            try:
+                self.writer.write(
+                    f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
+                    "Accept-Language: zh-hans\r\n\r\n".encode()
+                )
+                return await self._response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _response(self) -> int:
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+        else:
+            await self.reader.read()
+            self.close()
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _fixed_rate(port, paths, rate, duration):
+    result = Result()
+    idle: list[Connection] = []
+    opened = 0
+    total = int(rate * duration)
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.05
+
+    async def one(i, scheduled):
+        nonlocal opened
+        if idle:
+            connection = idle.pop()
+        elif opened < MAX_CONNECTIONS:
+            opened += 1
+            connection = Connection(port)
+        else:
+            result.error(f"over {MAX_CONNECTIONS} requests outstanding")
+            return
+        try:
+            status = await connection.request(paths[i % len(paths)])
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            result.error(type(exc).__name__)
+            connection.close()
+            idle.append(connection)
+            return
+        result.latencies_ms.append((loop.time() - scheduled) * 1000)
+        if status != 200:
+            result.error(f"HTTP {status}")
+        idle.append(connection)
+
+    tasks = []
+    for i in range(total):
+        scheduled = start + i / rate
+        delay = scheduled - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, scheduled)))
+    _, pending = await asyncio.wait(tasks, timeout=DRAIN_SECONDS)
+    for task in pending:  # the server fell too far behind: these count as errors
+        task.cancel()
+        result.error(f"no answer {DRAIN_SECONDS} s after the last send")
+    result.elapsed_s = loop.time() - start
+    for connection in idle:
+        connection.close()
+    return result
+
+
+async def _closed_loop(port, paths, concurrency, duration):
+    result = Result()
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    deadline = start + duration
+    counter = iter(range(10**9))
+
+    async def worker():
+        connection = Connection(port)
+        while loop.time() < deadline:
+            i = next(counter)
+            sent = loop.time()
+            try:
+                status = await connection.request(paths[i % len(paths)])
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                result.error(type(exc).__name__)
+                connection.close()
+                continue
+            result.latencies_ms.append((loop.time() - sent) * 1000)
+            if status != 200:
+                result.error(f"HTTP {status}")
+        connection.close()
+
+    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    _, pending = await asyncio.wait(workers, timeout=duration + DRAIN_SECONDS)
+    for task in pending:
+        task.cancel()
+        result.error(f"no answer {DRAIN_SECONDS} s after the end")
+    result.elapsed_s = loop.time() - start
+    return result
+
+
+def fixed_rate(port: int, paths: list[str], rate: float, duration: float) -> Result:
+    return asyncio.run(_fixed_rate(port, paths, rate, duration))
+
+
+def closed_loop(port: int, paths: list[str], concurrency: int, duration: float) -> Result:
+    return asyncio.run(_closed_loop(port, paths, concurrency, duration))
+
+
+def wait_until_up(port: int, path: str, timeout: float = 60) -> None:
+    async def probe():
+        connection = Connection(port)
+        try:
+            return await connection.request(path)
+        finally:
+            connection.close()
+
+    deadline = time.monotonic() + timeout
+    status = None
+    while True:
+        try:
+            status = asyncio.run(probe())
+            if status == 200:
+                return
+        except OSError as exc:
+            status = exc
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} did not answer 200 in {timeout} s (last: {status})")
+        time.sleep(0.3)
