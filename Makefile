@@ -29,6 +29,7 @@ migrate: $(VENV)/.stamp-run | var
 import: migrate
 	$(DEV) $(PY) manage.py import_policies
 	$(DEV) $(PY) manage.py load_districts
+	$(DEV) $(PY) manage.py load_eligibility
 
 demo: import
 	$(DEV) $(PY) manage.py create_demo_accounts

@@ -12,6 +12,7 @@ from django.core.management import call_command
 def import_catalogue():
     call_command("import_policies", verbosity=0)
     call_command("load_districts", verbosity=0)
+    call_command("load_eligibility", verbosity=0)
 
 
 @pytest.fixture(scope="session")

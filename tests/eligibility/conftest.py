@@ -6,13 +6,6 @@ def load_rules():
     call_command("load_eligibility", verbosity=0)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The catalogue (imported by tests/conftest.py) plus the curated rules and questions."""
-    with django_db_blocker.unblock():
-        load_rules()
-
-
 @pytest.fixture
 def rules(catalogue):
     """Rules and questions loaded (again, if a transactional test flushed them)."""
