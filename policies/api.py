@@ -15,7 +15,7 @@ from portal.dates import today as portal_today
 
 from .filters import DocumentFilter, MeasureFilter
 from .models import Measure, PolicyDocument
-from .views import department_links
+from .views import DOCUMENT_TEXTS, MEASURE_DOCUMENT_TEXTS, department_links
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -87,8 +87,10 @@ def measure_data(measure, request, today):
 
 
 def measures_for_api(queryset):
-    return queryset.select_related("document__city", "chapter").prefetch_related(
-        "topics", "support_types", department_links()
+    return (
+        queryset.select_related("document__city", "chapter")
+        .defer(*MEASURE_DOCUMENT_TEXTS)
+        .prefetch_related("topics", "support_types", department_links())
     )
 
 
@@ -135,6 +137,7 @@ def document_list(request):
     filterset = DocumentFilter(
         request.GET,
         queryset=PolicyDocument.objects.select_related("city")
+        .defer(*DOCUMENT_TEXTS)
         .annotate(measure_count=Count("measures"))
         .order_by("city__code", "city__name", "-issued_on", "source"),
     )

@@ -90,3 +90,17 @@ def article_label(path) -> str:
 def citation(measure) -> str:
     """《document title》第N条 — the way a reader cites the measure."""
     return f"《{measure.document.title}》{article_label(measure.path)}"
+
+
+def excerpt(text: str, terms, width: int = 110) -> str:
+    """About ``width`` characters of ``text`` (whitespace collapsed) from a little before the
+    first of ``terms`` it contains, with "…" where it was cut; the start when none occurs."""
+    text = " ".join((text or "").split())
+    if len(text) <= width:
+        return text
+    lowered = text.lower()
+    found = [p for p in (lowered.find(term.lower()) for term in terms if term) if p >= 0]
+    start = max(0, min(found) - width // 4) if found else 0
+    start = min(start, len(text) - width)
+    end = start + width
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from portal.dates import today as portal_today
 
 from .filters import MeasureFilter
+from .formatting import excerpt
 from .models import (
     City,
     Department,
@@ -43,10 +44,48 @@ def department_links():
     )
 
 
+# A document's full texts are large: pages showing its measures never load them.
+DOCUMENT_TEXTS = ("source_text", "clean_text")
+MEASURE_DOCUMENT_TEXTS = tuple(f"document__{field}" for field in DOCUMENT_TEXTS)
+
+
+def documents_of_measures():
+    """Prefetch the measures' documents and cities, without the documents' full texts.
+
+    A separate query rather than a join: joined, SQLite may read the measures in the
+    order of the documents table and sort them all, where the measures' own index gives
+    the first page at once."""
+    return Prefetch(
+        "document", queryset=PolicyDocument.objects.select_related("city").defer(*DOCUMENT_TEXTS)
+    )
+
+
 def measure_cards(queryset):
     """What a list of measures shows: document, city, topics, support types, departments."""
-    return queryset.select_related("document__city").prefetch_related(
-        "topics", "support_types", department_links()
+    return queryset.prefetch_related(
+        documents_of_measures(), "topics", "support_types", department_links()
+    )
+
+
+def sharing_topic(topic_id, *, other_city_than=None, excluding=(), limit=RELATED_MAX):
+    """Up to ``limit`` measures with the topic, optionally of other cities than the given one.
+
+    Read in the order of the topic's links (an index range), so it stays cheap however many
+    measures share the topic; an aggregate ranking them all would not."""
+    links = Measure.topics.through.objects.filter(topic_id=topic_id).exclude(
+        measure_id__in=list(excluding)
+    )
+    if other_city_than is not None:
+        # A subquery on the city's few documents, not a join: joining the documents
+        # table makes SQLite read it whole, full texts and all.
+        city_documents = PolicyDocument.objects.filter(city_id=other_city_than).values("id")
+        links = links.exclude(measure__document_id__in=city_documents)
+    chosen = links.order_by("id").values("measure_id")[:limit]
+    return list(
+        Measure.objects.filter(pk__in=chosen)
+        .select_related("document__city")
+        .defer(*MEASURE_DOCUMENT_TEXTS)
+        .order_by("pk")
     )
 
 
@@ -69,13 +108,14 @@ def measure_list(request):
     filterset.limit_long_choices()
     query = filterset.query
     page = paginate(request, measure_cards(filterset.qs))
-    from policies.search import highlight
+    from policies.search import highlight, normalize_query
 
+    terms = normalize_query(query).split()
     results = [
         {
             "measure": measure,
             "title": highlight(measure.title, query),
-            "snippet": highlight(" ".join(measure.text.split()), query, max_length=SNIPPET),
+            "snippet": highlight(excerpt(measure.text, terms, SNIPPET), query),
         }
         for measure in page
     ]
@@ -99,20 +139,14 @@ def measure_list(request):
 @require_GET
 def measure_detail(request, pk):
     measure = get_object_or_404(
-        Measure.objects.select_related("document__city", "chapter").prefetch_related(
-            "topics", "support_types", department_links(), "editorial_notes"
-        ),
+        Measure.objects.select_related("document__city", "chapter")
+        .defer(*MEASURE_DOCUMENT_TEXTS)
+        .prefetch_related("topics", "support_types", department_links(), "editorial_notes"),
         pk=pk,
     )
-    topic_ids = [topic.pk for topic in measure.topics.all()]
+    topics = list(measure.topics.all())
     related = (
-        Measure.objects.filter(topics__in=topic_ids)
-        .exclude(document__city_id=measure.document.city_id)
-        .annotate(shared=Count("topics"))
-        .select_related("document__city")
-        .order_by("-shared", "document_id", "position")[:RELATED_MAX]
-        if topic_ids
-        else Measure.objects.none()
+        sharing_topic(topics[0].pk, other_city_than=measure.document.city_id) if topics else []
     )
     document = measure.document
     return render(
@@ -181,10 +215,16 @@ def document_detail(request, pk):
 def city_detail(request, slug):
     city = get_object_or_404(City, slug=slug)
     today = portal_today()
-    documents = city.documents.annotate(measure_count=Count("measures")).prefetch_related(
-        Prefetch(
-            "measures",
-            queryset=Measure.objects.select_related("chapter").order_by("position"),
+    documents = (
+        city.documents.defer(*DOCUMENT_TEXTS)
+        .annotate(measure_count=Count("measures"))
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("chapter")
+                .only("pk", "document_id", "chapter", "path", "path_key", "position", "title")
+                .order_by("position"),
+            )
         )
     )
     departments = (
@@ -277,16 +317,10 @@ def compare(request):
     chosen = [measure.pk for measure in measures]
     for measure in measures:
         measure.remove_url = compare_url([pk for pk in chosen if pk != measure.pk])
-    topic_ids = {topic.pk for measure in measures for topic in measure.topics.all()}
+    topics = [topic for measure in measures[:1] for topic in measure.topics.all()]
     suggestions = []
-    if topic_ids and len(measures) < COMPARE_MAX:
-        suggestions = list(
-            Measure.objects.filter(topics__in=topic_ids)
-            .exclude(pk__in=chosen)
-            .annotate(shared=Count("topics"))
-            .select_related("document__city")
-            .order_by("-shared", "document_id", "position")[:RELATED_MAX]
-        )
+    if topics and len(measures) < COMPARE_MAX:
+        suggestions = sharing_topic(topics[0].pk, excluding=chosen)
         for suggestion in suggestions:
             suggestion.add_url = compare_url([*chosen, suggestion.pk])
     return render(

@@ -44,11 +44,14 @@ def home(request):
             deadline_date__lte=today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS),
         )
         .select_related("document__city")
+        .defer("document__source_text", "document__clean_text")
         .order_by("deadline_date", "document_id", "position")[:HOME_DEADLINES]
     )
-    documents = PolicyDocument.objects.select_related("city").order_by(
-        F("issued_on").desc(nulls_last=True), "source"
-    )[:HOME_DOCUMENTS]
+    documents = (
+        PolicyDocument.objects.select_related("city")
+        .defer("source_text", "clean_text")
+        .order_by(F("issued_on").desc(nulls_last=True), "source")[:HOME_DOCUMENTS]
+    )
     return render(
         request,
         "portal/home.html",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policies.formatting import article_label, format_yuan, handling_steps
+from policies.formatting import article_label, excerpt, format_yuan, handling_steps
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,13 @@ def test_it_gives_no_steps_for_no_text():
 def test_it_labels_articles_by_path():
     assert article_label([16]) == "第16条"
     assert article_label([3, 1]) == "第3条第（1）项"
+
+
+def test_it_excerpts_around_the_first_match():
+    text = "甲" * 100 + "补贴" + "乙" * 100
+    cut = excerpt(text, ["补贴"], width=40)
+    assert cut.startswith("…") and cut.endswith("…")
+    assert "补贴" in cut
+    assert len(cut) == 42
+    assert excerpt("短文本\n 补贴", ["补贴"]) == "短文本 补贴"
+    assert excerpt(text, ["没有"], width=10) == "甲" * 10 + "…"

@@ -15,23 +15,23 @@ pytestmark = pytest.mark.django_db
 # page name → (most queries allowed, URL builder)
 PAGES = {
     "home": (8, lambda ctx: reverse("home")),
-    "measure_list": (10, lambda ctx: reverse("policies:measure_list")),
+    "measure_list": (11, lambda ctx: reverse("policies:measure_list")),
     "measure_list_filtered": (
-        12,
+        13,
         lambda ctx: (
             reverse("policies:measure_list")
             + "?q=补贴&city=anshan&status=in_force&has_amount=on&sort=amount&topic=consumption"
         ),
     ),
-    "measure_list_page_2": (10, lambda ctx: reverse("policies:measure_list") + "?page=2"),
+    "measure_list_page_2": (11, lambda ctx: reverse("policies:measure_list") + "?page=2"),
     "measure": (6, lambda ctx: ctx["measure"].get_absolute_url()),
     "document": (3, lambda ctx: ctx["document"].get_absolute_url()),
     "document_source": (3, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),
     "city": (5, lambda ctx: reverse("policies:city", args=["anshan"])),
-    "department": (6, lambda ctx: ctx["department"].get_absolute_url()),
-    "topic": (7, lambda ctx: reverse("policies:topic", args=["consumption"])),
+    "department": (7, lambda ctx: ctx["department"].get_absolute_url()),
+    "topic": (8, lambda ctx: reverse("policies:topic", args=["consumption"])),
     "compare": (
-        4,
+        5,
         lambda ctx: reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"]),
     ),
     "api_documents": (2, lambda ctx: reverse("api:documents")),
