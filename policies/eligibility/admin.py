@@ -25,6 +25,21 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["section", "type", "required"]
     search_fields = ["key", "label", "wording"]
     ordering = ["section", "order"]
+    readonly_fields = ["used_by"]
+
+    @admin.display(description=_("使用该问题的措施（由规则推导）"))
+    def used_by(self, question):
+        if question.pk is None:
+            return "—"
+        rules = EligibilityRule.objects.encoded().select_related(
+            "measure", "measure__document__city"
+        )
+        names = [
+            f"{rule.measure.document.city.name} {rule.measure}"
+            for rule in rules
+            if question.key in rule.question_keys
+        ]
+        return "；".join(names) or "—"
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["widgets"] = {"choices": PrettyJSONWidget(attrs={"rows": 6, "cols": 80})}

@@ -147,3 +147,14 @@ def test_it_refuses_unknown_question_keys_in_the_admin(admin_client, rules):
     assert response.status_code == 200
     assert "问题“ski_resort”不存在" in response.content.decode()
     assert EligibilityRule.objects.get(pk=rule.pk).conditions == {"is_true": "ski_resort_new"}
+
+
+@pytest.mark.django_db
+def test_it_shows_staff_which_measures_use_a_question(admin_client, rules):
+    from policies.eligibility.models import Question
+
+    question = Question.objects.get(key="stats_retail")
+    url = reverse("admin:eligibility_question_change", args=[question.pk])
+    page = admin_client.get(url).content.decode()
+    retail_13 = measure(SOURCES["营口"], "13")
+    assert f"营口市 {retail_13}" in page
