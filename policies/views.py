@@ -6,8 +6,9 @@ paginated and their related rows come from ``select_related``/``prefetch_related
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -89,8 +90,41 @@ def sharing_topic(topic_id, *, other_city_than=None, excluding=(), limit=RELATED
     )
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
+    """The requested page; ``count``, when the caller knows it more cheaply than a COUNT
+    over ``queryset``, spares that query."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    return paginator.get_page(request.GET.get("page"))
+
+
+COUNTS_SECONDS = 300
+
+
+def catalogue_version() -> str:
+    """Changes whenever measures or documents are imported, added or removed: a cache key
+    part for counts over the whole catalogue (edits in the admin show within minutes)."""
+    version = PolicyDocument.objects.aggregate(last=Max("imported_at"), n=Count("pk"))
+    last = version["last"].timestamp() if version["last"] else 0
+    return f"{version['n']}:{last}:{Measure.objects.count()}"
+
+
+def topic_city_counts(topic) -> dict[int, int]:
+    """city id → measures with the topic. Counted per document over the topic's links and
+    summed per city here: grouping cities through a join on the documents would read that
+    table, full texts and all."""
+    per_document = dict(
+        Measure.topics.through.objects.filter(topic=topic)
+        .values_list("measure__document_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_city = {}
+    documents = PolicyDocument.objects.filter(pk__in=list(per_document)).order_by()
+    for document_id, city_id in documents.values_list("pk", "city_id"):
+        per_city[city_id] = per_city.get(city_id, 0) + per_document[document_id]
+    return per_city
 
 
 def home_crumb():
@@ -277,18 +311,25 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     today = portal_today()
     measures = measure_cards(topic.measures.order_by("document_id", "position"))
-    cities = (
-        City.objects.filter(documents__measures__topics=topic)
-        .annotate(measure_count=Count("documents__measures"))
-        .order_by("-measure_count", "code", "name")
+    page = paginate(
+        request, measures, count=Measure.topics.through.objects.filter(topic=topic).count()
     )
+    per_city = cache.get_or_set(
+        f"topic-cities:{topic.pk}:{catalogue_version()}",
+        lambda: topic_city_counts(topic),
+        COUNTS_SECONDS,
+    )
+    cities = list(City.objects.filter(pk__in=list(per_city)))
+    for city in cities:
+        city.measure_count = per_city[city.pk]
+    cities.sort(key=lambda city: (-city.measure_count, city.code, city.name))
     return render(
         request,
         "policies/topic_detail.html",
         {
             "topic": topic,
             "cities": cities,
-            "page": paginate(request, measures),
+            "page": page,
             "today": today,
             "crumbs": [home_crumb(), (_("主题"), None), (topic.name, None)],
         },

@@ -1,8 +1,9 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from policies.filters import documents_where
 from policies.models import City, Measure, PolicyDocument, Topic
+from policies.views import COUNTS_SECONDS, catalogue_version
 from portal.dates import today as portal_today
 
 DEADLINE_WINDOW_DAYS = 60
@@ -20,23 +23,45 @@ TEXT_SIZE_COOKIE = "text_size"
 TEXT_SIZES = {"large", "normal"}
 
 
+def catalogue_counts(today):
+    """Measures in force per city and per topic, for the home page.
+
+    Counting them means reading the whole catalogue, so the counts are cached for a few
+    minutes, keyed by the day and the catalogue's size and last import (a new import shows
+    at once; an edit in the admin within ``COUNTS_SECONDS``)."""
+    key = f"home-counts:{today.isoformat()}:{catalogue_version()}"
+
+    def count():
+        in_force = Measure.objects.filter(
+            document_id__in=documents_where(status=PolicyDocument.Status.IN_FORCE)
+        ).exclude(Q(deadline_continuing=False) & Q(deadline_date__lt=today))
+        per_document = in_force.values_list("document_id").annotate(n=Count("pk")).order_by()
+        city_of = dict(PolicyDocument.objects.order_by().values_list("pk", "city_id"))
+        cities = {}
+        for document_id, n in per_document:
+            cities[city_of[document_id]] = cities.get(city_of[document_id], 0) + n
+        topics = dict(
+            Measure.topics.through.objects.filter(measure__in=in_force)
+            .values_list("topic_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {"cities": cities, "topics": topics}
+
+    return cache.get_or_set(key, count, COUNTS_SECONDS)
+
+
 @require_GET
 def home(request):
     today = portal_today()
-    in_force = Measure.objects.in_force(today)
-    city_counts = dict(in_force.values_list("document__city").annotate(n=Count("pk")).order_by())
+    counts = catalogue_counts(today)
     cities = list(City.objects.all())
     for city in cities:
-        city.in_force_count = city_counts.get(city.pk, 0)
-    topic_counts = dict(
-        in_force.filter(topics__isnull=False)
-        .values_list("topics")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+        city.in_force_count = counts["cities"].get(city.pk, 0)
     topics = list(Topic.objects.all())
     for topic in topics:
-        topic.in_force_count = topic_counts.get(topic.pk, 0)
+        topic.in_force_count = counts["topics"].get(topic.pk, 0)
+    in_force = Measure.objects.in_force(today)
     deadlines = (
         in_force.filter(
             deadline_continuing=False,

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # page name → (most queries allowed, URL builder)
 PAGES = {
-    "home": (8, lambda ctx: reverse("home")),
+    "home": (9, lambda ctx: reverse("home")),
     "measure_list": (11, lambda ctx: reverse("policies:measure_list")),
     "measure_list_filtered": (
         13,
@@ -29,7 +29,7 @@ PAGES = {
     "document_source": (3, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),
     "city": (5, lambda ctx: reverse("policies:city", args=["anshan"])),
     "department": (7, lambda ctx: ctx["department"].get_absolute_url()),
-    "topic": (8, lambda ctx: reverse("policies:topic", args=["consumption"])),
+    "topic": (12, lambda ctx: reverse("policies:topic", args=["consumption"])),
     "compare": (
         5,
         lambda ctx: reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"]),

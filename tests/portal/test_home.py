@@ -3,12 +3,32 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from policies.models import City, Measure, PolicyDocument, Topic
 from tests.policies.synthetic import add_measures
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    """The home page caches its counts; every test here starts without them."""
+    cache.clear()
+
+
+def test_it_caches_the_counts_until_the_catalogue_changes(client, catalogue, settings):
+    settings.PORTAL_TODAY = "2024-01-15"
+    client.get(reverse("home"))
+    added = add_measures(3, City.objects.get(slug="yingkou"), continuing=True)
+    response = client.get(reverse("home"))
+    yingkou = next(c for c in response.context["cities"] if c.slug == "yingkou")
+    expected = Measure.objects.in_force(datetime.date(2024, 1, 15)).filter(
+        document__city__slug="yingkou"
+    )
+    assert added.measures.count() == 3
+    assert yingkou.in_force_count == expected.count()
 
 
 def test_it_offers_a_labelled_search_box(client, catalogue):
