@@ -20,7 +20,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-MAX_CONNECTIONS = 256  # requests outstanding at once; more are counted as errors, not sent
+MAX_CONNECTIONS = 64  # requests outstanding at once; more are counted as errors, not sent
 DRAIN_SECONDS = 15  # how long a fixed-rate run waits for answers after its last send
 
 
@@ -211,3 +211,26 @@ def wait_until_up(port: int, path: str, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{path} did not answer 200 in {timeout} s (last: {status})")
         time.sleep(0.3)
+
+
+def wait_until_idle(port: int, path: str, *, under_ms: float = 50, timeout: float = 180) -> float:
+    """Wait until ``path`` answers under ``under_ms`` three times in a row: the requests an
+    overloaded run left queued in the server are done. Returns the seconds waited."""
+
+    async def timed():
+        connection = Connection(port)
+        try:
+            sent = time.perf_counter()
+            await connection.request(path)
+            return (time.perf_counter() - sent) * 1000
+        finally:
+            connection.close()
+
+    started = time.monotonic()
+    fast = 0
+    while fast < 3:
+        fast = fast + 1 if asyncio.run(timed()) < under_ms else 0
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"the server stayed busy for {timeout} s")
+        time.sleep(0.2)
+    return time.monotonic() - started

@@ -15,19 +15,26 @@ What is indexed
 How a query is answered (``search_measures``)
     The query is normalised (traditional → simplified, full-width → half-width) and split into
     terms, each a run of letters and digits (``补贴 上市`` → two terms; every term must occur).
-    * a two-character term is one gram: the measure must have that gram, nothing else to check;
-    * a longer term needs up to ``MAX_GRAMS_PER_TERM`` of its pairs (non-overlapping, plus the
-      last one), and the few measures that have them all are then checked for the term as a
+    * a two-character term is one gram: an inner join on the (gram, measure) index; nothing
+      else to check, and the joined row has the number of occurrences;
+    * a longer term: the measures having up to ``MAX_GRAMS_PER_TERM`` of its pairs
+      (non-overlapping, plus the last one) — an ``INTERSECT`` of index ranges, which measured
+      twice as fast as a join per pair on 100,000 measures — then checked for the term as a
       contiguous substring of the title or text (``icontains``);
     * a one-character term matches the measures having a gram that starts with it, looked up
-      per candidate measure through the ``measure`` index.
-    Every term is a join or an ``EXISTS`` on the queryset given, so the search composes with
-    any filters applied before or after it, and runs as one query.
+      per candidate measure (``EXISTS``) through the ``measure`` index.
+    Every term is a join or a ``WHERE`` condition on the queryset given, so the search composes
+    with any filters applied before or after it, and runs as one query.
 
 Ranking (``search_rank``, higher is better)
-    For every term, its occurrences in title and text (the gram's ``count``: exact for one- and
-    two-character terms, the least count of its pairs for longer ones) plus ``TITLE_WEIGHT``
-    when the title contains the term. Summed over the terms.
+    For every term, its occurrences (two characters: the gram's ``count``, title and text; one
+    character: the sum of the counts of the grams starting with it; longer: counted in the
+    text with ``REPLACE``) plus ``TITLE_WEIGHT`` when the title contains the term. Summed over
+    the terms.
+
+Physical order
+    ``reindex_measures`` writes rows in (gram, measure) order, so after a full rebuild (the
+    importer's) each gram's rows are stored together and ranking reads them sequentially.
 
 Keeping the index current
     The importer calls ``reindex_measures`` after writing; a ``post_save`` signal (connected in
@@ -60,7 +67,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Length, Lower, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -221,40 +228,60 @@ def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
     rank = None
     for t, term in enumerate(terms):
         if len(term) == 1:
-            of_measure = MeasureGram.objects.filter(_starts_with(term), measure=OuterRef("pk"))
-            queryset = queryset.filter(Exists(of_measure))
-            occurrences = Coalesce(
-                Subquery(
-                    of_measure.order_by()
-                    .values("measure")
-                    .annotate(total=Sum("count"))
-                    .values("total")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
+            queryset, occurrences = _character(queryset, term)
+        elif len(term) == 2:
+            queryset, occurrences = _pair(queryset, term, alias=f"_search_{t}")
         else:
-            counts = []
-            for g, pair in enumerate(_term_pairs(term)):
-                alias = f"_search_{t}_{g}"
-                # The repeated condition on gram (covered by the index) makes the join inner.
-                queryset = queryset.alias(
-                    **{alias: FilteredRelation("grams", condition=Q(grams__gram=pair))}
-                ).filter(**{f"{alias}__gram": pair})
-                counts.append(F(f"{alias}__count"))
-            if len(term) > 2:
-                queryset = queryset.filter(Q(title__icontains=term) | Q(text__icontains=term))
-            occurrences = counts[0] if len(counts) == 1 else Least(*counts)
-        # A pair's own in_title is exact; other terms are looked for in the title.
-        title_hit = Q(**{f"_search_{t}_0__in_title": True}) if len(term) == 2 else None
-        in_title = Case(
-            When(title_hit or Q(title__icontains=term), then=Value(TITLE_WEIGHT)),
+            queryset, occurrences = _long_term(queryset, term)
+        term_rank = occurrences + Case(
+            When(title__icontains=term, then=Value(TITLE_WEIGHT)),
             default=Value(0),
             output_field=IntegerField(),
         )
-        term_rank = occurrences + in_title
         rank = term_rank if rank is None else rank + term_rank
     return queryset.annotate(search_rank=rank)
+
+
+def _pair(queryset, pair, alias):
+    """A two-character term is one gram: an inner join on (gram, measure), whose row has the
+    number of occurrences."""
+    queryset = queryset.alias(
+        **{alias: FilteredRelation("grams", condition=Q(grams__gram=pair))}
+    ).filter(**{f"{alias}__gram": pair})  # repeated here, so that the join is an inner one
+    return queryset, F(f"{alias}__count")
+
+
+def _long_term(queryset, term):
+    """Measures having all the term's pairs (an INTERSECT of index ranges, cheaper than a join
+    per pair), then the term itself as a substring; occurrences counted in the text."""
+    having = [
+        MeasureGram.objects.filter(gram=pair).values("measure_id") for pair in _term_pairs(term)
+    ]
+    candidates = having[0].intersection(*having[1:]) if len(having) > 1 else having[0]
+    queryset = queryset.filter(pk__in=candidates).filter(
+        Q(title__icontains=term) | Q(text__icontains=term)
+    )
+    # Lower-casing the text costs time, and only matters for terms with Latin letters.
+    text = Lower("text") if re.search(r"[a-z]", term) else F("text")
+    removed = Length(Replace(text, Value(term), Value("")))
+    return queryset, (Length(text) - removed) / len(term)
+
+
+def _character(queryset, char):
+    """A one-character term: a gram starting with it, looked up per candidate measure;
+    occurrences are the sum of those grams' counts."""
+    of_measure = MeasureGram.objects.filter(_starts_with(char), measure=OuterRef("pk"))
+    occurrences = Coalesce(
+        Subquery(
+            of_measure.order_by()
+            .values("measure")
+            .annotate(total=Sum("count"))
+            .values("total")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    return queryset.filter(Exists(of_measure)), occurrences
 
 
 def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
