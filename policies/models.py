@@ -273,7 +273,12 @@ class Measure(models.Model):
     deadline_continuing = models.BooleanField(_("持续开展"), default=False)
     contacts = models.JSONField(_("联系人"), default=list, blank=True)
     amounts_yuan = models.JSONField(_("金额（元）"), default=list, blank=True)
-    max_amount_yuan = models.BigIntegerField(_("最高金额（元）"), null=True, blank=True)
+    max_amount_yuan = models.BigIntegerField(
+        _("最高支持金额（元）"),
+        null=True,
+        blank=True,
+        help_text=_("正文给予的最高金额；门槛、目标和预算金额不计"),
+    )
     free_of_application = models.BooleanField(_("免申即享"), default=False)
     departments = models.ManyToManyField(
         Department,
@@ -300,6 +305,7 @@ class Measure(models.Model):
             models.UniqueConstraint(fields=["document", "path_key"], name="measure_unique_path"),
         ]
         indexes = [
+            models.Index(fields=["document", "position"]),
             models.Index(fields=["deadline_date"]),
             models.Index(fields=["max_amount_yuan"]),
         ]

@@ -39,16 +39,54 @@ _AMOUNT = re.compile(
 _MULTIPLIER = {"亿": 10**8, "万": 10**4, "元": 1}
 
 
-def amounts_yuan(text: str) -> list[int]:
-    """Every money amount the text names, in yuan, distinct, in order of first mention."""
-    seen: list[int] = []
+def _amounts(text: str):
     for match in _AMOUNT.finditer(text):
         number = match.group(1).replace(",", "")
         unit = match.group(2) or match.group(3)
-        value = round(float(number) * _MULTIPLIER[unit[0]])
+        yield match, round(float(number) * _MULTIPLIER[unit[0]])
+
+
+def amounts_yuan(text: str) -> list[int]:
+    """Every money amount the text names, in yuan, distinct, in order of first mention."""
+    seen: list[int] = []
+    for _match, value in _amounts(text):
         if value not in seen:
             seen.append(value)
     return seen
+
+
+# An amount is a threshold, not support, when a bound follows it (5亿元（包含）以上, 500万元及以下,
+# 2亿元（包含）至5亿元（不含）, 100万元—200万元) or a comparison precedes it (增量每达100万元).
+_THRESHOLD_AFTER = re.compile(
+    r"^(?:（(?:包含|含|不含)）)?(?:以上|以下|及以下|以内|至|[—–\-~～]|（(?:包含|含|不含)）)"
+)
+_THRESHOLD_BEFORE = re.compile(r"(?:每达|达到|(?<!不)超过|突破|实现)$")
+_SUPPORT_WORDS = re.compile(
+    r"奖励|奖补|补助|补贴|资助|扶持|支持|贴息|给予|最高|不超过|不高于|上限|配套"
+)
+_CLAUSE_END = "，；。、：\n"
+
+
+def support_amounts_yuan(text: str) -> list[int]:
+    """The amounts the text grants (奖励100万元, 最高不超过500万元, 每人1500元补贴).
+
+    Thresholds (增量达到5亿元以上), targets (力争实现15亿元) and budgets (每年安排30万元资金)
+    are money too, but not support: an amount counts when its clause names support and no
+    bound follows it.
+    """
+    found: list[int] = []
+    for match, value in _amounts(text):
+        if _THRESHOLD_AFTER.match(text[match.end() :]) or _THRESHOLD_BEFORE.search(
+            text[: match.start()]
+        ):
+            continue
+        start = max(text.rfind(char, 0, match.start()) for char in _CLAUSE_END) + 1
+        ends = [text.find(char, match.end()) for char in _CLAUSE_END]
+        end = min([e for e in ends if e != -1], default=len(text))
+        if _SUPPORT_WORDS.search(text[start : match.start()] + text[match.end() : end]):
+            if value not in found:
+                found.append(value)
+    return found
 
 
 # -- deadline ------------------------------------------------------------------------------

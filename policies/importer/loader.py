@@ -269,7 +269,7 @@ def _departments(parsed: ParsedDocument, city: City, aliases: dict) -> dict[str,
 
 def _measure_values(measure: ParsedMeasure, position: int, chapters: dict) -> dict:
     deadline = measure.deadline
-    amounts = measure.amounts_yuan
+    support = measure.support_amounts_yuan
     chapter = chapters.get(measure.chapter) if measure.chapter else None
     return {
         "chapter_id": chapter.pk if chapter else None,
@@ -282,8 +282,8 @@ def _measure_values(measure: ParsedMeasure, position: int, chapters: dict) -> di
         "deadline_date": deadline.date,
         "deadline_continuing": deadline.continuing,
         "contacts": measure.contacts,
-        "amounts_yuan": amounts,
-        "max_amount_yuan": max(amounts) if amounts else None,
+        "amounts_yuan": measure.amounts_yuan,
+        "max_amount_yuan": max(support) if support else None,
         "free_of_application": measure.free_of_application,
     }
 

@@ -102,6 +102,10 @@ class ParsedMeasure:
         return f.amounts_yuan(self.text)
 
     @property
+    def support_amounts_yuan(self) -> list[int]:
+        return f.support_amounts_yuan(self.text)
+
+    @property
     def free_of_application(self) -> bool:
         return f.free_of_application(self.handling_text)
 

@@ -304,9 +304,29 @@ def test_it_extracts_the_fields_of_a_measure(
     assert m.title == title
     assert departments(m) == depts
     assert m.amounts_yuan == amounts
-    assert m.max_amount_yuan == (max(amounts) if amounts else None)
     assert (m.deadline_text, m.deadline_date, m.deadline_continuing) == deadline
     assert m.free_of_application is free
+
+
+# The largest amount a measure grants: thresholds, targets and budgets it names are not support.
+MAX_SUPPORT = [
+    (ANSHAN_2024, "8", None),  # 单笔担保金额500万元以上 is a threshold
+    (ANSHAN_2024, "14", 1500),
+    (YINGKOU, "13", 1000000),  # not 网上零售额500万元以上
+    (YINGKOU, "14", 2000000),  # not 增量每达1000万元
+    (YINGKOU, "21", 400000),  # not 总投资达到80万元以上; 7000元 per kW
+    (YINGKOU, "37", None),  # 每年安排30万元资金 is a budget for training
+    (ANSHAN_2023, "3.1", 1000000),  # tiers of 5000万–5亿 increments
+    (ANSHAN_2023, "5.1", None),  # 投资额度5亿元以上
+    (ANSHAN_2023, "8.2", None),  # 出口额力争实现15亿元
+    (ANSHAN_2023, "13.1", 10000000),
+    (SANMENXIA, "1", 1000000),  # not 融资50亿元以上
+]
+
+
+@pytest.mark.parametrize("source,path,expected", MAX_SUPPORT)
+def test_it_tells_support_amounts_from_thresholds(catalogue, source, path, expected):
+    assert measure(source, path).max_amount_yuan == expected
 
 
 def test_it_keeps_handling_paragraphs_and_places(catalogue):
