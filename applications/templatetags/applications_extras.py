@@ -1,0 +1,32 @@
+"""The measure page's 办理流程 panel: the route an application takes, and where to start it."""
+
+from django import template
+from django.db.models import Prefetch
+
+from policies.models import Department
+
+from .. import services, workflow
+from ..models import WorkflowStage
+
+register = template.Library()
+
+
+@register.inclusion_tag("applications/_apply_panel.html")
+def apply_panel(measure):
+    """Two queries: the measure's stages and their departments."""
+    takes = workflow.takes_applications(measure)
+    stages = []
+    if takes:
+        stages = list(
+            WorkflowStage.objects.filter(measure=measure)
+            .order_by("position")
+            .prefetch_related(
+                Prefetch("departments", queryset=Department.objects.select_related("city"))
+            )
+        )
+    return {
+        "measure": measure,
+        "takes_applications": takes,
+        "stages": stages,
+        "deadline_problem": services.deadline_problem(measure) if takes else None,
+    }
