@@ -115,3 +115,21 @@ def test_load_districts_is_idempotent_and_complete(catalogue):
     gaoxin = District.objects.get(name="鞍山高新技术产业开发区")
     assert gaoxin.departments.filter(name="商务局", level="district").exists()
     assert Department.objects.filter(level="province", province="辽宁省", city=None).count() >= 4
+
+
+def test_demo_gives_district_staff_an_application_to_process(catalogue, settings, client, mailoutbox):
+    from applications.models import Application
+    from applications.states import State
+
+    settings.DEBUG = True
+    call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    applications = Application.objects.filter(enterprise__memberships__user__username="qiye_a")
+    assert sorted(applications.values_list("state", flat=True)) == [State.DRAFT, State.IN_REVIEW]
+    waiting = applications.get(state=State.IN_REVIEW)
+    assert [d.name for d in waiting.steps.get(position=1).departments.all()] == ["财政局"]
+    assert waiting.events.count() == 1 and waiting.attachments.count() == 1
+    assert mailoutbox == []  # the samples' emails do not reach the console
+    client.force_login(get_user_model().objects.get(username="tiedong_caizheng"))
+    response = client.get(reverse("admin:applications_application_changelist"))
+    assert response.context["cl"].result_count == 1

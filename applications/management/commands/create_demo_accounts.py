@@ -6,14 +6,23 @@ The list is documented in docs/demo-accounts.md.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
+from applications import services
 from applications.apps import REVIEWER_GROUP, create_reviewer_group
-from applications.models import Enterprise, EnterpriseMembership, StaffMembership
+from applications.models import (
+    Application,
+    Attachment,
+    Enterprise,
+    EnterpriseMembership,
+    StaffMembership,
+)
 from applications.uscc import check_character
 from applications.workflow import city_department, district_department
-from policies.models import City, District
+from policies.models import City, District, Measure
 
 PASSWORD = "huiqi-demo-2024"
 CITY = "鞍山市"
@@ -32,6 +41,15 @@ STAFF = [
 ]
 
 
+# Sample applications so every demo role has something to look at: (enterprise user, source,
+# measure path, how far it goes). 鞍山 2024 第10条 runs 铁东区财政局 初审 → 市财政局 审核.
+SAMPLES = [
+    ("qiye_a", "000_6bda17272921f9c3.txt", "10", "submitted"),
+    ("qiye_a", "000_6bda17272921f9c3.txt", "14", "draft"),
+]
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
 def demo_uscc(first17: str) -> str:
     return first17 + check_character(first17)
 
@@ -42,8 +60,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=PASSWORD)
 
-    @transaction.atomic
     def handle(self, *args, password, **options):
+        # the state-change emails of the sample applications would only clutter the console;
+        # they are sent when the transaction commits, so the override encloses it
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic():
+                self.create(password)
+
+    def create(self, password):
         if not settings.DEBUG:
             raise CommandError(
                 "create_demo_accounts 仅在 DEBUG 模式下运行（DJANGO_DEBUG=1），生产环境不创建演示账户。"
@@ -95,6 +119,42 @@ class Command(BaseCommand):
             rows.append((username, f"{label}（{department}）", "/admin/"))
         account("admin", is_staff=True, is_superuser=True, email="admin@example.com")
         rows.append(("admin", "超级管理员（可编辑目录、流程、账户）", "/admin/"))
+        samples = self.sample_applications()
         self.stdout.write(f"演示账户（密码均为 {password}）：")
         for username, label, url in rows:
             self.stdout.write(f"  {username:<18} {label}  → {url}")
+        if samples:
+            self.stdout.write(f"示例申报 {samples} 件（企业A）。")
+
+    def sample_applications(self) -> int:
+        """Created once, through the services, so their events and routes are real."""
+        User = get_user_model()
+        created = 0
+        for username, source, path_key, stage in SAMPLES:
+            user = User.objects.get(username=username)
+            measure = Measure.objects.filter(document__source=source, path_key=path_key).first()
+            enterprise = services.enterprise_of(user)
+            if (
+                measure is None
+                or Application.objects.filter(enterprise=enterprise, measure=measure).exists()
+            ):
+                continue
+            application = services.create_draft(
+                user,
+                measure,
+                requested_amount_yuan=100000,
+                description="演示用申报：请按办理流程审核。",
+            )
+            Attachment.objects.create(
+                application=application,
+                material="营业执照",
+                file=ContentFile(SAMPLE_PDF, name="yingye-zhizhao.pdf"),
+                original_name="营业执照.pdf",
+                content_type="application/pdf",
+                size=len(SAMPLE_PDF),
+                uploaded_by=user,
+            )
+            if stage == "submitted":
+                services.submit(application, user, comment="演示：提交申报")
+            created += 1
+        return created
