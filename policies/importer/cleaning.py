@@ -79,15 +79,11 @@ def normalize_punctuation(text: str) -> str:
     text = _PUNCT_NEAR_CJK.sub(lambda m: _ASCII_PUNCT[m.group(0)], text)
 
     def parens(match):
-        inner = match.group(1)
-        before = text_at(match.start() - 1)
-        after = text_at(match.end())
-        if re.search(f"[{CJK}]", inner + before + after):
-            return f"（{inner}）"
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if re.search(f"[{CJK}]", before + match.group(1) + after):
+            return f"（{match.group(1)}）"
         return match.group(0)
-
-    def text_at(index):
-        return text[index] if 0 <= index < len(text) else ""
 
     text = _PARENS_AROUND.sub(parens, text)
     return re.sub(r"[ \t]{2,}", " ", text)

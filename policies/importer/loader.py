@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from policies import search, taxonomy
 from policies.models import (
     Chapter,
     City,
@@ -121,7 +122,8 @@ def import_sources(
     parsed = parse_sources(directory, errata_path=errata_path)  # nothing written before this
     aliases = load_department_aliases()
     report = Report()
-    with transaction.atomic():
+    # each measure is indexed once, after all are written, not on every save
+    with transaction.atomic(), search.deferred_indexing():
         cities = _write_cities()
         touched: list[Measure] = []
         for document in parsed:
@@ -369,22 +371,10 @@ def _write_notes(document: PolicyDocument, parsed: ParsedDocument) -> None:
 
 
 def _after_write(measures: list[Measure]) -> None:
-    """Topics and the search index for measures whose imported content changed or lacks them."""
-    try:
-        from policies import taxonomy
-    except ImportError:  # pragma: no cover - the taxonomy module is optional during development
-        taxonomy = None
-    try:
-        from policies import search
-    except ImportError:  # pragma: no cover
-        search = None
-    if taxonomy is not None:
-        needing = list(
-            {m.pk: m for m in [*measures, *Measure.objects.filter(topics=None)]}.values()
-        )
-        if needing:
-            taxonomy.assign_taxonomy(needing)
-    if search is not None:
-        needing = list({m.pk: m for m in [*measures, *Measure.objects.filter(grams=None)]}.values())
-        if needing:
-            search.reindex_measures(needing)
+    """Topics and the search index for measures whose imported content changed or lack them."""
+    needing = {m.pk: m for m in [*measures, *Measure.objects.filter(topics=None)]}
+    if needing:
+        taxonomy.assign_taxonomy(list(needing.values()))
+    needing = {m.pk: m for m in [*measures, *Measure.objects.filter(grams=None)]}
+    if needing:
+        search.reindex_measures(list(needing.values()))
