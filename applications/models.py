@@ -368,7 +368,7 @@ class ApplicationEvent(models.Model):
         ordering = ["application", "at", "pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
