@@ -309,7 +309,9 @@ def build():
     ).fetchall()
     for name, _ in indexes:
         raw.execute(f'DROP INDEX "{name}"')
-    raw.execute("CREATE TEMP TABLE gram_load (gram TEXT, measure_id INT, in_title INT, count INT)")
+    raw.execute(
+        "CREATE TEMP TABLE gram_load (gram TEXT, measure_id INT, in_title INT, count INT, score INT)"
+    )
 
     class Row:  # what search.index_rows reads
         __slots__ = ("title", "text")
@@ -318,14 +320,14 @@ def build():
         row = Row()
         for measure in measure_rows:
             row.title, row.text = measure[6], measure[7]
-            for gram, in_title, count in search.index_rows(row):
-                yield (gram, measure[0], in_title, count)
+            for gram, in_title, count, score in search.index_rows(row):
+                yield (gram, measure[0], in_title, count, score)
 
-    raw.executemany("INSERT INTO gram_load VALUES (?, ?, ?, ?)", gram_rows())
+    raw.executemany("INSERT INTO gram_load VALUES (?, ?, ?, ?, ?)", gram_rows())
     print(f"grams computed in {time.monotonic() - started:.0f} s", flush=True)
     raw.execute(
-        f'INSERT INTO "{table}" (gram, measure_id, in_title, count) '
-        "SELECT gram, measure_id, in_title, count FROM gram_load ORDER BY gram, measure_id"
+        f'INSERT INTO "{table}" (gram, measure_id, in_title, count, score) '
+        "SELECT gram, measure_id, in_title, count, score FROM gram_load ORDER BY gram, measure_id"
     )
     raw.execute("DROP TABLE gram_load")
     for _, sql in indexes:

@@ -382,20 +382,27 @@ class EditorialNote(models.Model):
 
 
 class MeasureGram(models.Model):
-    """One overlapping character pair (bigram) of a measure's title and text, for search.
+    """One gram (overlapping character pair, or a run's last character) of a measure's title
+    and text, for search.
 
     Two-character queries (补贴, 上市) are answered from this index on SQLite and PostgreSQL
-    alike; see ``policies.search``.
+    alike; see ``policies.search``. ``score`` is the gram's rank as a search term (its
+    occurrences, plus ``search.TITLE_WEIGHT`` when it is in the title), so that the
+    (gram, score, measure) index lists a gram's measures in rank order.
     """
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="grams")
     gram = models.CharField(max_length=2)
     in_title = models.BooleanField(default=False)
     count = models.PositiveSmallIntegerField(default=1)
+    score = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["gram", "measure"], name="measuregram_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["gram", "-score", "measure"], name="measuregram_rank"),
         ]
 
     def __str__(self):

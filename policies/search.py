@@ -73,11 +73,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Measure, MeasureGram
 
-INDEX_FORMAT = 1  # bump when grams() changes what is indexed (bench/run.py rebuilds its copy)
+INDEX_FORMAT = 2  # bump when grams() changes what is indexed (bench/run.py rebuilds its copy)
 TITLE_WEIGHT = 10  # a title containing the term counts as ten more occurrences
 MAX_TERMS = 8  # terms beyond these are ignored (each costs a join)
 MAX_GRAMS_PER_TERM = 4  # a long term is narrowed by this many pairs, then checked by substring
 MAX_COUNT = 32767  # MeasureGram.count is a small integer
+PAIR_ALIAS = "_search_"  # the joined gram rows of two-character terms: _search_0, _search_1…
 DELETE_BATCH = 500
 INSERT_BATCH = 2000
 
@@ -136,11 +137,14 @@ def grams(text: str | None) -> Counter:
     return counter
 
 
-def index_rows(measure: Measure) -> Iterator[tuple[str, bool, int]]:
-    """``(gram, in_title, count)`` for every gram of a measure's title and text."""
+def index_rows(measure: Measure) -> Iterator[tuple[str, bool, int, int]]:
+    """``(gram, in_title, count, score)`` for every gram of a measure's title and text; the
+    score is the gram's rank as a two-character term (see ``search_measures``)."""
     title_grams = grams(measure.title)
     for gram, count in (title_grams + grams(measure.text)).items():
-        yield gram, gram in title_grams, min(count, MAX_COUNT)
+        in_title = gram in title_grams
+        count = min(count, MAX_COUNT)
+        yield gram, in_title, count, count + (TITLE_WEIGHT if in_title else 0)
 
 
 def _batched(iterable: Iterable, size: int) -> Iterator[list]:
@@ -164,13 +168,15 @@ def reindex_measures(measures: Iterable[Measure]) -> int:
         # Written in (gram, measure) order: a full rebuild stores each gram's rows together,
         # so ranking reads them sequentially rather than one page per row.
         rows = sorted(
-            (gram, measure.pk, in_title, count)
+            (gram, measure.pk, in_title, count, score)
             for measure in measures
-            for gram, in_title, count in index_rows(measure)
+            for gram, in_title, count, score in index_rows(measure)
         )
         objects = (
-            MeasureGram(measure_id=measure_id, gram=gram, in_title=in_title, count=count)
-            for gram, measure_id, in_title, count in rows
+            MeasureGram(
+                measure_id=measure_id, gram=gram, in_title=in_title, count=count, score=score
+            )
+            for gram, measure_id, in_title, count, score in rows
         )
         for batch in _batched(objects, INSERT_BATCH):
             MeasureGram.objects.bulk_create(batch)
@@ -221,34 +227,60 @@ def _starts_with(char: str) -> Q:
 
 def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
     """The measures of ``queryset`` containing every term of ``query``, annotated with
-    ``search_rank`` (higher is better). An empty query returns the queryset, ranked 0."""
+    ``search_rank`` (higher is better). An empty query returns the queryset, ranked 0.
+    Order the result with ``order_by_rank``."""
     terms = query_terms(query)
     if not terms:
         return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
     rank = None
     for t, term in enumerate(terms):
-        if len(term) == 1:
-            queryset, occurrences = _character(queryset, term)
-        elif len(term) == 2:
-            queryset, occurrences = _pair(queryset, term, alias=f"_search_{t}")
+        if len(term) == 2:
+            queryset, term_rank = _pair(queryset, term, alias=f"{PAIR_ALIAS}{t}")
         else:
-            queryset, occurrences = _long_term(queryset, term)
-        term_rank = occurrences + Case(
-            When(title__icontains=term, then=Value(TITLE_WEIGHT)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+            if len(term) == 1:
+                queryset, occurrences = _character(queryset, term)
+            else:
+                queryset, occurrences = _long_term(queryset, term)
+            term_rank = occurrences + Case(
+                When(title__icontains=term, then=Value(TITLE_WEIGHT)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
         rank = term_rank if rank is None else rank + term_rank
     return queryset.annotate(search_rank=rank)
 
 
+def order_by_rank(queryset: QuerySet, query: str | None) -> QuerySet:
+    """A search result best first, ties in the order of the measures' ids.
+
+    With one two-character term this is the order of the (gram, score, measure) index, so
+    the database reads a page's rows off the index and stops: no sort, however many match."""
+    terms = query_terms(query)
+    if len(terms) == 1 and len(terms[0]) == 2:
+        alias = f"{PAIR_ALIAS}0"
+        return queryset.order_by(F(f"{alias}__score").desc(), F(f"{alias}__measure_id").asc())
+    return queryset.order_by(F("search_rank").desc(), "pk")
+
+
+def count_in_index(query: str | None) -> int | None:
+    """How many measures of the whole catalogue match a query of two-character terms, counted
+    in the gram index alone (the measures' rows are not read); ``None`` for other queries."""
+    terms = query_terms(query)
+    if not terms or any(len(term) != 2 for term in terms):
+        return None
+    having = [MeasureGram.objects.filter(gram=term).values("measure_id") for term in terms]
+    if len(having) == 1:
+        return having[0].count()
+    return having[0].intersection(*having[1:]).count()
+
+
 def _pair(queryset, pair, alias):
     """A two-character term is one gram: an inner join on (gram, measure), whose row has the
-    number of occurrences."""
+    term's rank (``score``: occurrences, plus ``TITLE_WEIGHT`` when in the title)."""
     queryset = queryset.alias(
         **{alias: FilteredRelation("grams", condition=Q(grams__gram=pair))}
     ).filter(**{f"{alias}__gram": pair})  # repeated here, so that the join is an inner one
-    return queryset, F(f"{alias}__count")
+    return queryset, F(f"{alias}__score")
 
 
 def _long_term(queryset, term):

@@ -135,13 +135,51 @@ def measures_crumb():
     return (_("政策措施"), reverse("policies:measure_list"))
 
 
+def list_cards(queryset):
+    """What a result card shows (document and city, topics, support types), for a page's
+    measures: the documents joined without their full texts, as only a page is read."""
+    return (
+        queryset.select_related("document__city")
+        .defer(*MEASURE_DOCUMENT_TEXTS)
+        .prefetch_related("topics", "support_types")
+    )
+
+
+def result_page(request, filterset):
+    """The requested page of a filtered list: the ids (and search ranks) of its measures first,
+    in order, then those measures with what their cards show.
+
+    Sorting and ranking thus handle ids and numbers, never whole rows. The count comes from
+    the gram index when the search words are the only filter; a search with a term that is
+    not a two-character word ranks every match anyway, so its ids are all read at once and
+    counted in Python rather than matched a second time by a COUNT."""
+    from policies.search import count_in_index, query_terms
+
+    query = filterset.query
+    queryset = filterset.qs
+    rows = queryset.values_list("pk", "search_rank") if query else queryset.values_list("pk")
+    count = None
+    if query and filterset.searches_only():
+        count = count_in_index(query)
+    if count is None and query and any(len(term) != 2 for term in query_terms(query)):
+        rows = list(rows)
+        count = len(rows)
+    page = paginate(request, rows, count=count)
+    ranks = {row[0]: row[1] if query else 0 for row in page.object_list}
+    found = list_cards(Measure.objects.filter(pk__in=list(ranks))).in_bulk()
+    page.object_list = [found[pk] for pk in ranks if pk in found]
+    for measure in page.object_list:
+        measure.search_rank = ranks[measure.pk]
+    return page
+
+
 @require_GET
 def measure_list(request):
     today = portal_today()
     filterset = MeasureFilter(request.GET or None, queryset=Measure.objects.all(), today=today)
     filterset.limit_long_choices()
     query = filterset.query
-    page = paginate(request, measure_cards(filterset.qs))
+    page = result_page(request, filterset)
     from policies.search import highlight, normalize_query
 
     terms = normalize_query(query).split()
