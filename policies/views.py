@@ -4,13 +4,17 @@ Every page runs a constant number of queries however large the catalogue: lists 
 paginated and their related rows come from ``select_related``/``prefetch_related``.
 """
 
+import functools
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
+from django.db import connection
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -102,12 +106,32 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
 COUNTS_SECONDS = 300
 
 
+PAGE_SECONDS = 300  # a cached part of a page is kept at most this long
+
+
 def catalogue_version() -> str:
-    """Changes whenever measures or documents are imported, added or removed: a cache key
-    part for counts over the whole catalogue (edits in the admin show within minutes)."""
-    version = PolicyDocument.objects.aggregate(last=Max("imported_at"), n=Count("pk"))
-    last = version["last"].timestamp() if version["last"] else 0
-    return f"{version['n']}:{last}:{Measure.objects.count()}"
+    """A cache key part that changes when the catalogue does, read in one cheap query.
+
+    The largest ids of the admin's change log (every add, change or delete by staff, in any
+    process or node), of the search index (rewritten whenever a measure's title or text is
+    saved or imported), of the measures and of the documents, and how many documents there
+    are: each is read off an index end, whatever the catalogue's size. What no such write
+    marks (an import that only deletes measures, an ``update()`` in a shell) shows once the
+    cached part expires (``COUNTS_SECONDS``, ``PAGE_SECONDS``)."""
+    from django.contrib.admin.models import LogEntry
+
+    from .models import MeasureGram
+
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"
+        for model in (LogEntry, MeasureGram, Measure, PolicyDocument)
+    ]
+    parts.append(f"(SELECT COUNT(*) FROM {quote(PolicyDocument._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        row = cursor.fetchone()
+    return ".".join(str(value or 0) for value in row)
 
 
 def topic_city_counts(topic) -> dict[int, int]:
@@ -208,33 +232,61 @@ def measure_list(request):
     )
 
 
-@require_GET
-def measure_detail(request, pk):
+def measure_page_data(pk) -> dict:
+    """What a measure's page shows: the measure with its document, chapter, topics, support
+    types, departments and notes; related measures of other cities; the crumbs."""
     measure = get_object_or_404(
         Measure.objects.select_related("document__city", "chapter")
         .defer(*MEASURE_DOCUMENT_TEXTS)
-        .prefetch_related("topics", "support_types", department_links(), "editorial_notes"),
+        .prefetch_related(
+            "topics",
+            "support_types",
+            department_links(),
+            Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("pk")),
+        ),
         pk=pk,
     )
     topics = list(measure.topics.all())
-    related = (
-        sharing_topic(topics[0].pk, other_city_than=measure.document.city_id) if topics else []
-    )
     document = measure.document
+    return {
+        "measure": measure,
+        "document": document,
+        "related": (
+            sharing_topic(topics[0].pk, other_city_than=document.city_id) if topics else []
+        ),
+        "crumbs": [
+            home_crumb(),
+            (document.city.name, document.city.get_absolute_url()),
+            (document.title, document.get_absolute_url()),
+            (f"{measure.path_label}. {measure.title}", None),
+        ],
+    }
+
+
+@require_GET
+def measure_detail(request, pk):
+    """A measure's page. Its parts are cached (the template's ``{% cache %}`` blocks) per
+    measure, catalogue version and day; the measure and what the page shows are loaded only
+    when a part must be rendered, so a page served from the cache runs one query, the
+    version's. A missing measure is a 404 as soon as the first part needs it."""
+    data = functools.cache(lambda: measure_page_data(pk))
+
+    def lazy(name):
+        return SimpleLazyObject(lambda: data()[name])
+
     return render(
         request,
         "policies/measure_detail.html",
         {
-            "measure": measure,
-            "document": document,
-            "related": related,
+            "pk": pk,
+            "version": catalogue_version(),
+            "language": get_language(),
+            "page_seconds": PAGE_SECONDS,
             "today": portal_today(),
-            "crumbs": [
-                home_crumb(),
-                (document.city.name, document.city.get_absolute_url()),
-                (document.title, document.get_absolute_url()),
-                (f"{measure.path_label}. {measure.title}", None),
-            ],
+            "measure": lazy("measure"),
+            "document": lazy("document"),
+            "related": lazy("related"),
+            "crumbs": lazy("crumbs"),
         },
     )
 
