@@ -183,6 +183,35 @@ async def _closed_loop(port, paths, concurrency, duration):
     return result
 
 
+async def _each_once(port, paths, concurrency):
+    result = Result()
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    pending = iter(paths)
+
+    async def worker():
+        connection = Connection(port)
+        for path in pending:
+            try:
+                status = await connection.request(path)
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                result.error(type(exc).__name__)
+                connection.close()
+                continue
+            if status != 200:
+                result.error(f"HTTP {status}")
+        connection.close()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.elapsed_s = loop.time() - start
+    return result
+
+
+def each_once(port: int, paths: list[str], concurrency: int) -> Result:
+    """Request every path of the list once, ``concurrency`` at a time (to warm caches up)."""
+    return asyncio.run(_each_once(port, paths, concurrency))
+
+
 def fixed_rate(port: int, paths: list[str], rate: float, duration: float) -> Result:
     return asyncio.run(_fixed_rate(port, paths, rate, duration))
 

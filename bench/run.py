@@ -3,7 +3,7 @@
 1. Builds (or reuses) the synthetic catalogue in its own SQLite file under var/bench/, keyed by
    a version string, a hash of the builder and policies.search.INDEX_FORMAT — never the real DB.
 2. Serves the site from the venv with gunicorn and the production configuration
-   (portal/gunicorn.conf.py, DEBUG off) on a free port of 127.0.0.1, workers = 2 × cores.
+   (portal/gunicorn.conf.py, DEBUG off) on a free port of 127.0.0.1, one worker per core.
 3. For a trivial Django view (bench/urls.py), a measure detail page, a filtered measure list and
    searches of 2 and 4 characters: p50/p95/p99 latency at a fixed request rate, and the
    throughput (requests/s) of a closed loop, each also as a ratio to the trivial view.
@@ -52,6 +52,7 @@ LIGHT_RATE = float(os.environ.get("BENCH_LIGHT_RATE", "20"))
 
 WORDS_2 = ["补贴", "上市", "科技", "融资", "奖励"]
 WORDS_4 = ["专精特新", "融资担保", "以旧换新", "技术改造", "高新技术"]
+THREADS = "4"  # portal/gunicorn.conf.py's default
 TARGETS = {"search p95 ms": 50, "detail p95 ms": 25, "detail throughput ratio": 0.15}
 
 
@@ -116,6 +117,12 @@ def sample_paths(path: Path) -> dict[str, list[str]]:
     topics = [row[0] for row in db.execute("SELECT slug FROM policies_topic")]
     db.close()
     details = [f"/policies/measures/{rng.randint(1, n_measures)}/" for _ in range(500)]
+    # Measures asked for once each, none of them among ``details``: every request renders the
+    # page afresh (its parts are not in any worker's cache yet).
+    seen = set(details)
+    cold_rng = random.Random(8)  # its own generator: the other scenarios stay as they were
+    cold = [f"/policies/measures/{pk}/" for pk in cold_rng.sample(range(1, n_measures + 1), 12_000)]
+    cold = [url for url in cold if url not in seen]
     lists = []
     for _ in range(100):
         lists.append(f"/policies/measures/?city={rng.choice(cities)}&topic={rng.choice(topics)}")
@@ -128,6 +135,7 @@ def sample_paths(path: Path) -> dict[str, list[str]]:
     return {
         "trivial": ["/bench/trivial"],
         "detail": details,
+        "detail_cold": cold,
         "list": lists,
         "search2": search(WORDS_2),
         "search4": search(WORDS_4),
@@ -161,10 +169,11 @@ def machine() -> dict:
     }
 
 
-def measure(port, paths) -> list[dict]:
+def measure(port, paths, workers) -> list[dict]:
     plan = [
         ("trivial", "trivial view", RATE),
         ("detail", "measure detail", RATE),
+        ("detail_cold", "measure detail, uncached", RATE),
         ("trivial", "trivial view", LIGHT_RATE),
         ("list", "filtered list", LIGHT_RATE),
         ("search2", "search, 2 characters", LIGHT_RATE),
@@ -173,11 +182,18 @@ def measure(port, paths) -> list[dict]:
     rows = []
     throughput = {}
     for key, label, rate in plan:
-        urls = paths[key]
+        urls = warm_urls = loop_urls = paths[key]
+        if key == "detail_cold":  # each phase its own measures, so that none is cached
+            third = len(urls) // 3
+            warm_urls, loop_urls, urls = urls[:third], urls[third : 2 * third], urls[2 * third :]
         loadgen.wait_until_idle(port, "/bench/trivial")
-        loadgen.closed_loop(port, urls, CONCURRENCY, 1.0)  # warm up the workers
+        if key == "detail":
+            # The steady state of 500 pages in demand: each asked for often enough that every
+            # worker has most of them in its cache (the cold cost is the "uncached" row).
+            loadgen.each_once(port, urls * 3 * workers, CONCURRENCY)
+        loadgen.closed_loop(port, warm_urls, CONCURRENCY, 1.0)  # warm up the workers
         if key not in throughput:
-            throughput[key] = loadgen.closed_loop(port, urls, CONCURRENCY, LOOP_SECONDS)
+            throughput[key] = loadgen.closed_loop(port, loop_urls, CONCURRENCY, LOOP_SECONDS)
         loadgen.wait_until_idle(port, "/bench/trivial")
         fixed = loadgen.fixed_rate(port, urls, rate, SECONDS)
         loop = throughput[key]
@@ -213,7 +229,8 @@ def table(rows, info) -> str:
         "",
         f"Machine: {info['nproc']} cores, {info['cpu']}; Python {info['python']}, "
         f"Django {info['django']}, SQLite {info['sqlite']}, gunicorn {info['gunicorn']} "
-        f"({info['workers']} gthread workers × 2 threads, portal/gunicorn.conf.py); "
+        f"({info['workers']} gthread workers × {info['threads']} threads, "
+        "portal/gunicorn.conf.py); "
         f"commit {info['commit']}; {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         "",
         f"Catalogue: {info['catalogue']}. Latency is counted from each request's scheduled send "
@@ -258,7 +275,10 @@ def table(rows, info) -> str:
     lines += [
         "",
         f"Searches: 2 characters {', '.join(WORDS_2)}; 4 characters {', '.join(WORDS_4)}. "
-        "Filtered list: city + topic, or topic + in force. Detail: 500 measures at random.",
+        "Filtered list: city + topic, or topic + in force. Detail: 500 measures at random, "
+        "their pages cached by each worker after its first request for them (per-process "
+        "memory cache; REDIS_URL would share it); uncached detail: a different measure every "
+        "request, never cached before.",
     ]
     errors = {k: v for row in rows for k, v in row["error_kinds"].items()}
     if errors:
@@ -301,7 +321,7 @@ def main() -> int:
     started = time.monotonic()
     path = build_catalogue()
     port = free_port()
-    workers = 2 * (os.cpu_count() or 1)
+    workers = os.cpu_count() or 1  # portal/gunicorn.conf.py's default: one per core
     env = server_env(path, port, workers)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -319,10 +339,14 @@ def main() -> int:
         for key in ("detail", "list", "search2", "search4"):
             loadgen.wait_until_up(port, paths[key][0], timeout=10)
         print(f"gunicorn on 127.0.0.1:{port}, {workers} workers; measuring …", flush=True)
-        rows = measure(port, paths)
+        rows = measure(port, paths, workers)
     finally:
         stop(server)
-    info = machine() | {"workers": workers, "catalogue": catalogue_description(path)}
+    info = machine() | {
+        "workers": workers,
+        "threads": env.get("GUNICORN_THREADS", THREADS),
+        "catalogue": catalogue_description(path),
+    }
     report = table(rows, info)
     eligibility = eligibility_bench()
     if eligibility is not None:

@@ -173,7 +173,14 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each worker process keeps its own. Django's default of 300 entries holds the parts of
+    # 75 measure pages: at 100,000 measures it was evicting them as fast as it cached them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "10000"))},
+        }
+    }
 
 # Today's date for deadline badges; overridable so a demo or test can pin it.
 PORTAL_TODAY = os.environ.get("PORTAL_TODAY")  # YYYY-MM-DD or empty
