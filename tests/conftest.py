@@ -21,6 +21,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         import_catalogue()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages and counts never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def catalogue(db):
     """The imported catalogue (re-imported if a transactional test flushed it)."""
