@@ -4,7 +4,9 @@ DJANGO_DEBUG          "1"/"true" turns debug on (off by default; `make run` turn
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names
 DATABASE_URL          sqlite:///path or postgres://user@host:port/name (default: var/portal.sqlite3)
-DJANGO_EMAIL_URL      not used; email goes to the console unless EMAIL_HOST is set
+REDIS_URL             a cache shared by several gunicorn nodes (default: per-process memory)
+DJANGO_EMAIL_BACKEND  default: the console; DJANGO_EMAIL_HOST/PORT for SMTP
+The README lists the rest.
 """
 
 import os

@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,9 +21,5 @@ urlpatterns = [
 ]
 
 # `make bench` compares every page with a trivial view; it exists only for DEBUG or the bench.
-import os  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-
 if settings.DEBUG or os.environ.get("PORTAL_BENCH") == "1":
     urlpatterns.append(path("bench/", include("bench.urls")))
