@@ -117,7 +117,9 @@ def test_load_districts_is_idempotent_and_complete(catalogue):
     assert Department.objects.filter(level="province", province="辽宁省", city=None).count() >= 4
 
 
-def test_demo_gives_district_staff_an_application_to_process(catalogue, settings, client, mailoutbox):
+def test_demo_gives_district_staff_an_application_to_process(
+    catalogue, settings, client, mailoutbox
+):
     from applications.models import Application
     from applications.states import State
 
