@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from portal.dates import today as portal_today
 
+from .export import document_as_dict, measure_as_dict
 from .filters import DocumentFilter, MeasureFilter
 from .models import Measure, PolicyDocument
 from .views import DOCUMENT_TEXTS, MEASURE_DOCUMENT_TEXTS, department_links
@@ -38,15 +39,8 @@ def error(status, detail, errors=None):
 def document_data(document, request):
     return {
         "id": document.pk,
-        "source": document.source,
-        "city": document.city.name,
+        **document_as_dict(document),
         "city_slug": document.city.slug,
-        "province": document.city.province,
-        "title": document.title,
-        "issuer": document.issuer,
-        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "status": document.status,
-        "complete": document.complete,
         "measure_count": getattr(document, "measure_count", None),
         "url": request.build_absolute_uri(document.get_absolute_url()),
         "api_url": request.build_absolute_uri(reverse("api:document", args=[document.pk])),
@@ -54,7 +48,8 @@ def document_data(document, request):
 
 
 def measure_data(measure, request, today):
-    deadline = measure.deadline_date
+    data = measure_as_dict(measure)
+    data["deadline"]["status"] = measure.deadline_status(today)
     return {
         "id": measure.pk,
         "document": measure.document.source,
@@ -62,23 +57,9 @@ def measure_data(measure, request, today):
         "document_title": measure.document.title,
         "city": measure.document.city.name,
         "province": measure.document.city.province,
-        "path": measure.path,
         "path_key": measure.path_key,
-        "chapter": measure.chapter.title if measure.chapter_id else None,
-        "title": measure.title,
-        "text": measure.text,
-        "departments": [str(link.department) for link in measure.department_links],
-        "handling": measure.handling,
-        "deadline": {
-            "text": measure.deadline_text,
-            "date": deadline.isoformat() if deadline else None,
-            "continuing": measure.deadline_continuing,
-            "status": measure.deadline_status(today),
-        },
-        "contacts": measure.contacts,
-        "amounts_yuan": measure.amounts_yuan,
+        **data,
         "max_amount_yuan": measure.max_amount_yuan,
-        "free_of_application": measure.free_of_application,
         "topics": [topic.name for topic in measure.topics.all()],
         "support_types": [support.name for support in measure.support_types.all()],
         "url": request.build_absolute_uri(measure.get_absolute_url()),

@@ -6,12 +6,18 @@ from .models import Measure, MeasureDepartment, PolicyDocument
 
 
 def measure_as_dict(measure: Measure) -> dict:
+    """A measure as ``export_catalogue`` prints it; the JSON API adds to it.
+
+    Departments come from a ``department_links`` prefetch where the caller made one."""
+    links = getattr(measure, "department_links", None)
+    if links is None:
+        links = measure.measuredepartment_set.all()
     return {
         "path": measure.path,
         "chapter": measure.chapter.title if measure.chapter else None,
         "title": measure.title,
         "text": measure.text,
-        "departments": [link.department.name for link in measure.measuredepartment_set.all()],
+        "departments": [link.department.name for link in links],
         "handling": measure.handling,
         "deadline": {
             "text": measure.deadline_text,
@@ -25,6 +31,7 @@ def measure_as_dict(measure: Measure) -> dict:
 
 
 def document_as_dict(document: PolicyDocument, measures=None) -> dict:
+    """A document as ``export_catalogue`` prints it; the JSON API adds to it."""
     data = {
         "source": document.source,
         "city": document.city.name,
