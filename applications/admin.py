@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from policies.admin import DepartmentAdmin, MeasureAdmin
 from policies.models import Department
 
 from . import services
@@ -54,13 +55,10 @@ class StaffMembershipInline(admin.TabularInline):
     verbose_name_plural = _("工作人员")
 
 
-try:
-    from policies.admin import DepartmentAdmin, MeasureAdmin
-except ImportError:  # pragma: no cover - the catalogue admin is optional here
-    pass
-else:
-    MeasureAdmin.inlines = [*MeasureAdmin.inlines, WorkflowStageInline]
-    DepartmentAdmin.inlines = [*DepartmentAdmin.inlines, StaffMembershipInline]
+# The catalogue admin (registered first: policies precedes applications in INSTALLED_APPS)
+# gains the workflow stages on measures and the staff on departments.
+MeasureAdmin.inlines = [*MeasureAdmin.inlines, WorkflowStageInline]
+DepartmentAdmin.inlines = [*DepartmentAdmin.inlines, StaffMembershipInline]
 
 
 # --- enterprises -------------------------------------------------------------------------------

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db import transaction
 
 from policies.models import Measure
+from portal.fingerprint import fingerprint
 
 from . import schema
-from .models import EligibilityRule, Question, fingerprint
+from .models import EligibilityRule, Question
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "eligibility"
 

@@ -5,8 +5,6 @@ load_eligibility``; staff may edit them in the admin, where ``clean()`` runs the
 ``policies.eligibility.schema`` so that a broken rule cannot be saved.
 """
 
-import hashlib
-import json
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -17,11 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from policies.models import City, District, Measure
 
 from . import evaluator, schema
-
-
-def fingerprint(content: dict) -> str:
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Question(models.Model):

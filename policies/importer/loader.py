@@ -8,7 +8,6 @@ the importer reports the row and keeps it unless ``overwrite`` is set.
 """
 
 import hashlib
-import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from policies.models import (
     MeasureDepartment,
     PolicyDocument,
 )
+from portal.fingerprint import fingerprint
 
 from . import SourceError
 from . import errata as errata_module
@@ -70,11 +70,6 @@ class Report:
         out += [f"  保留人工修改（未覆盖，可用 --overwrite）：{name}" for name in self.kept]
         out += [f"  删除（原文已无此条）：{name}" for name in self.deleted]
         return out
-
-
-def fingerprint(values: dict) -> str:
-    data = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def load_cities(path: Path = FIXTURES / "cities.toml") -> list[dict]:
