@@ -93,3 +93,20 @@ def test_it_redirects_the_header_search_to_the_list(client):
     assert response.status_code == 302
     assert response["Location"] == URL + "?q=%E8%A3%9C%E8%B2%BC"
     assert client.get(reverse("search")).headers["Location"] == URL
+
+
+def test_it_pages_through_a_longer_word_with_an_exact_count(client, catalogue):
+    """A three-character word is ranked and counted by one query; its pages cover every match."""
+    expected = {m.pk for m in Measure.objects.all() if "不超过" in m.title or "不超过" in m.text}
+    assert len(expected) > 20
+    first = client.get(URL, {"q": "不超过"})
+    second = client.get(URL, {"q": "不超过", "page": 2})
+    assert first.context["page"].paginator.count == len(expected)
+    assert f"共 {len(expected)} 条措施" in first.content.decode()
+    shown = [r["measure"].pk for r in first.context["results"] + second.context["results"]]
+    assert len(shown) == len(set(shown)) and set(shown) == expected
+    ranks = [r["measure"].search_rank for r in first.context["results"]]
+    assert ranks == sorted(ranks, reverse=True)
+    # past the end, or not a number: the last page and the first page
+    assert client.get(URL, {"q": "不超过", "page": 9}).context["page"].number == 2
+    assert client.get(URL, {"q": "不超过", "page": "x"}).context["page"].number == 1
