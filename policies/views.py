@@ -8,9 +8,9 @@ import functools
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -169,28 +169,6 @@ def list_cards(queryset):
     )
 
 
-def _ranked_page_with_count(request, queryset):
-    """One query for a search that ranks every match anyway: the page's (id, rank) rows, each
-    carrying the number of matches (a window COUNT), so neither a second matching pass for
-    the count nor all the matches' rows travel to Python. ``None`` when the requested page
-    is past the end (the caller falls back to the paginator, which shows the last page)."""
-    try:
-        number = max(int(request.GET.get("page") or 1), 1)
-    except ValueError:
-        number = 1
-    start = (number - 1) * PAGE_SIZE
-    rows = list(
-        queryset.annotate(search_total=Window(Count("pk"))).values_list(
-            "pk", "search_rank", "search_total"
-        )[start : start + PAGE_SIZE]
-    )
-    if not rows and number > 1:
-        return None
-    paginator = Paginator([], PAGE_SIZE)
-    paginator.count = rows[0][2] if rows else 0  # a cached_property: set, it is not computed
-    return Page(rows, number, paginator)
-
-
 def result_page(request, filterset):
     """The requested page of a filtered list: the ids (and search ranks) of its measures first,
     in order, then those measures with what their cards show.
@@ -198,7 +176,7 @@ def result_page(request, filterset):
     Sorting and ranking thus handle ids and numbers, never whole rows. The count comes from
     the gram index when the search words are the only filter; a search with a term that is
     not a two-character word ranks every match anyway, so its ids are all read at once and
-    counted by the same query (a window COUNT) rather than matched a second time."""
+    counted in Python rather than matched a second time by a COUNT."""
     from policies.search import count_in_index, query_terms
 
     query = filterset.query
@@ -207,11 +185,10 @@ def result_page(request, filterset):
     count = None
     if query and filterset.searches_only():
         count = count_in_index(query)
-    page = None
     if count is None and query and any(len(term) != 2 for term in query_terms(query)):
-        page = _ranked_page_with_count(request, queryset)
-    if page is None:
-        page = paginate(request, rows, count=count)
+        rows = list(rows)
+        count = len(rows)
+    page = paginate(request, rows, count=count)
     ranks = {row[0]: row[1] if query else 0 for row in page.object_list}
     found = list_cards(Measure.objects.filter(pk__in=list(ranks))).in_bulk()
     page.object_list = [found[pk] for pk in ranks if pk in found]
