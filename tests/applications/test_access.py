@@ -62,162 +62,49 @@ def urls_of(world, measure):
     }
 
 
-# persona → {url name: status}; 302 for anonymous is the login redirect.
-EXPECTED = {
-    ANON: dict(
-        list=302,
-        start=302,
-        draft=302,
-        draft_edit=302,
-        draft_withdraw=302,
-        draft_file=302,
-        sent=302,
-        sent_file=302,
-        admin_sent=302,
-        admin_act=302,
-        admin_list=302,
-        register=200,
-        login=200,
-        password_reset=200,
-        password_change=302,
-    ),
-    "enterprise_a": dict(
-        list=200,
-        start=200,
-        draft=200,
-        draft_edit=200,
-        draft_withdraw=200,
-        draft_file=200,
-        sent=200,
-        sent_file=200,
-        admin_sent=302,
-        admin_act=302,
-        admin_list=302,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "enterprise_a2": dict(
-        list=200,
-        start=200,
-        draft=200,
-        draft_edit=200,
-        draft_withdraw=200,
-        draft_file=200,
-        sent=200,
-        sent_file=200,
-        admin_sent=302,
-        admin_act=302,
-        admin_list=302,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "enterprise_b": dict(
-        list=200,
-        start=200,
-        draft=404,
-        draft_edit=404,
-        draft_withdraw=404,
-        draft_file=404,
-        sent=404,
-        sent_file=404,
-        admin_sent=302,
-        admin_act=302,
-        admin_list=302,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "district_staff_a": dict(
-        list=200,
-        start=403,
-        draft=404,
-        draft_edit=404,
-        draft_withdraw=404,
-        draft_file=404,
-        sent=404,
-        sent_file=200,
-        admin_sent=200,
-        admin_act=200,
-        admin_list=200,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "district_staff_b": dict(
-        list=200,
-        start=403,
-        draft=404,
-        draft_edit=404,
-        draft_withdraw=404,
-        draft_file=404,
-        sent=404,
-        sent_file=404,
-        admin_sent=404,
-        admin_act=404,
-        admin_list=200,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "city_commerce": dict(
-        list=200,
-        start=403,
-        draft=404,
-        draft_edit=404,
-        draft_withdraw=404,
-        draft_file=404,
-        sent=404,
-        sent_file=404,
-        admin_sent=404,
-        admin_act=404,
-        admin_list=200,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "city_finance": dict(
-        list=200,
-        start=403,
-        draft=404,
-        draft_edit=404,
-        draft_withdraw=404,
-        draft_file=404,
-        sent=404,
-        sent_file=404,
-        admin_sent=404,
-        admin_act=404,
-        admin_list=200,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
-    "outsider": dict(
-        list=200,
-        start=403,
-        draft=404,
-        draft_edit=404,
-        draft_withdraw=404,
-        draft_file=404,
-        sent=404,
-        sent_file=404,
-        admin_sent=302,
-        admin_act=302,
-        admin_list=302,
-        register=302,
-        login=200,
-        password_reset=200,
-        password_change=200,
-    ),
+# url name × persona → status. 302 sends to a login page (the site's or the admin's); 403 is
+# the start page telling a logged-in non-enterprise user that only enterprises apply.
+TABLE = """
+persona                ANON    ent_a   ent_a2    ent_b   dist_a   dist_b   city_c   city_f outsider
+list                    302      200      200      200      200      200      200      200      200
+start                   302      200      200      200      403      403      403      403      403
+draft                   302      200      200      404      404      404      404      404      404
+draft_edit              302      200      200      404      404      404      404      404      404
+draft_withdraw          302      200      200      404      404      404      404      404      404
+draft_file              302      200      200      404      404      404      404      404      404
+sent                    302      200      200      404      404      404      404      404      404
+sent_file               302      200      200      404      200      404      404      404      404
+admin_sent              302      302      302      302      200      404      404      404      302
+admin_act               302      302      302      302      200      404      404      404      302
+admin_list              302      302      302      302      200      200      200      200      302
+register                200      302      302      302      302      302      302      302      302
+login                   200      200      200      200      200      200      200      200      200
+password_reset          200      200      200      200      200      200      200      200      200
+password_change         302      200      200      200      200      200      200      200      200
+"""
+PERSONA_NAMES = {
+    "ANON": ANON,
+    "ent_a": "enterprise_a",
+    "ent_a2": "enterprise_a2",
+    "ent_b": "enterprise_b",
+    "dist_a": "district_staff_a",
+    "dist_b": "district_staff_b",
+    "city_c": "city_commerce",
+    "city_f": "city_finance",
+    "outsider": "outsider",
 }
+
+
+def _expected(table: str) -> dict[str, dict[str, int]]:
+    header, *rows = [line.split() for line in table.strip().splitlines()]
+    personas = [PERSONA_NAMES[name] for name in header[1:]]
+    return {
+        persona: {row[0]: int(row[1 + column]) for row in rows}
+        for column, persona in enumerate(personas)
+    }
+
+
+EXPECTED = _expected(TABLE)
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))
