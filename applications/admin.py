@@ -31,12 +31,20 @@ from .models import (
     Attachment,
     Enterprise,
     EnterpriseMembership,
+    Intake,
     StaffMembership,
     WorkflowStage,
 )
 from .states import State
 
 # --- catalogue admin extensions ------------------------------------------------------------
+
+
+class IntakeInline(admin.StackedInline):
+    model = Intake
+    can_delete = False
+    fields = ["accepts", "note"]
+    verbose_name_plural = _("在线申报（关闭后不再受理新申报；已提交的照常办理）")
 
 
 class WorkflowStageInline(admin.TabularInline):
@@ -57,7 +65,7 @@ class StaffMembershipInline(admin.TabularInline):
 
 # The catalogue admin (registered first: policies precedes applications in INSTALLED_APPS)
 # gains the workflow stages on measures and the staff on departments.
-MeasureAdmin.inlines = [*MeasureAdmin.inlines, WorkflowStageInline]
+MeasureAdmin.inlines = [*MeasureAdmin.inlines, IntakeInline, WorkflowStageInline]
 DepartmentAdmin.inlines = [*DepartmentAdmin.inlines, StaffMembershipInline]
 
 

@@ -155,6 +155,33 @@ class WorkflowStage(models.Model):
         return split_names(self.district_departments)
 
 
+class Intake(models.Model):
+    """Whether a measure takes applications online.
+
+    Decided once, from the measure's text, when its workflow is first derived
+    (``load_districts``): a measure that grants money (奖励, 补贴, 贴息…) and is not 免申即享
+    takes applications. Then it is data: staff switch it in the admin, and later derivations
+    keep their decision.
+    """
+
+    measure = models.OneToOneField(
+        Measure,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="intake",
+        verbose_name=_("措施"),
+    )
+    accepts = models.BooleanField(_("受理在线申报"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("在线申报设置")
+        verbose_name_plural = _("在线申报设置")
+
+    def __str__(self):
+        return str(_("受理在线申报") if self.accepts else _("不受理在线申报"))
+
+
 class ApplicationQuerySet(models.QuerySet):
     def of_user(self, user):
         """The applications of the user's enterprise."""

@@ -24,7 +24,7 @@ from django.db import transaction
 
 from policies.models import Department, District, Measure
 
-from .models import Act, WorkflowStage
+from .models import Act, Intake, WorkflowStage
 
 DISTRICT = Department.Level.DISTRICT
 CITY = Department.Level.CITY
@@ -300,8 +300,8 @@ def responsible(measure: Measure):
 GRANT_WORDS = re.compile(r"奖励|奖补|补贴|补助|贴息|后补助|返还|支持金额|资金支持(?!力度)")
 
 
-def takes_applications(measure: Measure) -> bool:
-    """A measure takes applications when it grants money (奖励, 补贴, 贴息…) and is not 免申即享.
+def grants_money(measure: Measure) -> bool:
+    """What the text says: the measure grants money (奖励, 补贴, 贴息…) and is not 免申即享.
 
     Amounts alone do not decide it: "投资额度5亿元以上" is a target, not a grant.
     """
@@ -310,13 +310,39 @@ def takes_applications(measure: Measure) -> bool:
     return bool(GRANT_WORDS.search(measure.text or ""))
 
 
-def derive_workflow(measure: Measure) -> list[StageSpec]:
-    if not takes_applications(measure):
-        return []
+def decide_intake(measure: Measure) -> Intake:
+    """The measure's intake, decided from its text the first time and kept after that."""
+    accepts = grants_money(measure)
+    intake, _created = Intake.objects.get_or_create(
+        measure=measure,
+        defaults={
+            "accepts": accepts,
+            "note": "正文规定向企业发放资金"
+            if accepts
+            else ("免申即享" if measure.free_of_application else "正文未规定向企业发放资金"),
+        },
+    )
+    return intake
+
+
+def takes_applications(measure: Measure) -> bool:
+    """Whether the measure takes applications online: its intake (data) says so."""
+    if measure.free_of_application:
+        return False
+    return Intake.objects.filter(measure=measure, accepts=True).exists()
+
+
+def route_of(measure: Measure) -> list[StageSpec]:
+    """The route the measure's 办理方式 describes, else the default route."""
     department, kind = responsible(measure)
     return parse_route(measure.handling, kind) or default_route(
         kind, department.name if department else ""
     )
+
+
+def derive_workflow(measure: Measure) -> list[StageSpec]:
+    """What the text gives: the route of a measure that grants money, none for the others."""
+    return route_of(measure) if grants_money(measure) else []
 
 
 # --- departments ---------------------------------------------------------------------------
@@ -400,7 +426,8 @@ def ensure_workflow(measure: Measure, overwrite: bool = False) -> list[WorkflowS
     existing = list(measure.workflow_stages.all())
     if existing and not overwrite:
         return existing
-    return save_workflow(measure, derive_workflow(measure))
+    # a measure staff opened to applications gets a route even if its text grants no money
+    return save_workflow(measure, route_of(measure) if takes_applications(measure) else [])
 
 
 def resolve_stage(stage: WorkflowStage, district: District) -> list[Department]:

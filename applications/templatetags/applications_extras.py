@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.inclusion_tag("applications/_apply_panel.html")
 def apply_panel(measure):
-    """Two queries: the measure's stages and their departments."""
+    """Three queries at most: the measure's intake, its stages and their departments."""
     takes = workflow.takes_applications(measure)
     stages = []
     if takes:

@@ -1,8 +1,9 @@
 """Load the districts fixture, their departments, the provincial departments, the workflows.
 
 Idempotent: running it twice changes nothing. Run after ``import_policies`` (it needs the
-City rows). Workflows are derived only for measures that have none, so staff edits in the
-admin survive; ``--rederive`` derives every workflow afresh.
+City rows). Whether a measure takes applications is decided once (``workflow.decide_intake``)
+and kept; workflows are derived only for measures that take applications and have none, so
+staff edits in the admin survive; ``--rederive`` derives those workflows afresh.
 """
 
 import tomllib
@@ -76,6 +77,8 @@ class Command(BaseCommand):
                 departments += made
         workflows = 0
         for measure in Measure.objects.select_related("document__city").order_by("pk"):
+            if not workflow.decide_intake(measure).accepts:
+                continue
             if rederive or not measure.workflow_stages.exists():
                 workflows += bool(workflow.ensure_workflow(measure, overwrite=rederive))
         if verbosity:
