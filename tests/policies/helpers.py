@@ -35,3 +35,23 @@ def copy_sources(directory: Path) -> Path:
     for path in SOURCES.glob("*.txt"):
         shutil.copy(path, directory / path.name)
     return directory
+
+
+def admin_post_data(response) -> dict:
+    """An admin change form as the browser would submit it unchanged: the form and every
+    inline formset with its management form."""
+    data = {}
+
+    def add_form(form):
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+
+    add_form(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add_form(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add_form(form)
+    return data

@@ -54,6 +54,33 @@ def add_topics():
     return topics, supports
 
 
+def add_document(city=None, *, title="测试文件"):
+    """An empty document of ``city`` (a new city by default)."""
+    city = city or add_city()
+    return PolicyDocument.objects.create(
+        source=f"test_{next(_serial)}.txt",
+        city=city,
+        title=title,
+        source_text="-",
+        clean_text="-",
+        source_sha256="0" * 64,
+    )
+
+
+def add_titled_measures(document, *title_and_texts):
+    """Measures with the given (title, text), numbered 1, 2, …, indexed for search."""
+    from policies.search import reindex_measures
+
+    measures = [
+        Measure.objects.create(
+            document=document, path=[i], path_key=str(i), position=i, title=title, text=text
+        )
+        for i, (title, text) in enumerate(title_and_texts, start=1)
+    ]
+    reindex_measures(measures)
+    return measures
+
+
 def add_measures(n, city=None, *, deadline=None, continuing=False, status="in_force"):
     """A document of ``city`` (a new one by default) with ``n`` measures; returns the document."""
     from policies.search import reindex_measures

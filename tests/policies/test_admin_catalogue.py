@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from policies.models import City, Department, Measure, PolicyDocument
 
+from .helpers import admin_post_data
+
 
 @pytest.fixture
 def admin_client(client, django_user_model, catalogue):
@@ -61,31 +63,10 @@ def test_it_opens_a_measure_and_a_document_for_editing(admin_client, django_asse
     assert response.status_code == 200
 
 
-def change_form_data(response) -> dict:
-    """What the browser would post back unchanged: the form and every inline formset."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
-        for subform in formset.forms:
-            for name in subform.fields:
-                value = subform[name].value()
-                if value is not None:
-                    data[subform.add_prefix(name)] = value
-    return data
-
-
 def test_it_saves_a_staff_correction(admin_client):
     measure = Measure.objects.get(document__source__startswith="001_", path_key="16")
     url = reverse("admin:policies_measure_change", args=[measure.pk])
-    data = change_form_data(admin_client.get(url))
+    data = admin_post_data(admin_client.get(url))
     data["title"] = "加大企业上市扶持力度（分阶段补助）"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context and response.context.get("errors")

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from policies.models import Measure, Topic
 
+from .helpers import admin_post_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -46,25 +48,6 @@ def test_it_serves_the_page_again_from_the_cache_in_one_query(
 
 def without_csrf_token(html):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-
-
-def admin_post_data(response):
-    """The admin change form as the browser would submit it unchanged."""
-    data = {}
-
-    def add_form(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add_form(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add_form(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add_form(form)
-    return data
 
 
 def test_it_shows_a_staff_edit_in_the_admin_at_once(client, admin_client, measure):

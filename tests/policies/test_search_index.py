@@ -1,24 +1,18 @@
 """The gram index stays current: rebuilt by reindex_measures, and on every save of a measure."""
 
-import itertools
-
 import pytest
 from django.urls import reverse
 
-from policies.models import City, Measure, MeasureGram, PolicyDocument
+from policies.models import Measure, MeasureGram
 from policies.search import deferred_indexing, grams, reindex_measures, search_measures
 
-_serial = itertools.count(1)
+from .helpers import admin_post_data
+from .synthetic import add_document
 
 
 @pytest.fixture
 def document(db):
-    n = next(_serial)
-    city = City.objects.create(name=f"索引市{n}", slug=f"index-city-{n}", province="测试省")
-    return PolicyDocument.objects.create(
-        source=f"index-test-{n}.txt", city=city, title="索引测试文件", source_text="-",
-        clean_text="-", source_sha256="0" * 64,
-    )  # fmt: skip
+    return add_document()
 
 
 def add(document, title, text, position=1):
@@ -53,25 +47,6 @@ def test_it_reindexes_a_measure_edited_and_saved(document):
     measure.save()
     assert found(document, "补贴") == set()
     assert found(document, "上市") == {measure}
-
-
-def admin_post_data(response):
-    """The change form as the browser would submit it unchanged."""
-    data = {}
-
-    def add_form(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add_form(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add_form(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add_form(form)
-    return data
 
 
 def test_it_reindexes_a_measure_saved_in_the_admin(document, admin_client):

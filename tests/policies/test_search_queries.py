@@ -1,23 +1,17 @@
 """A search is one query, whatever the number of measures, terms or matches."""
 
-import itertools
-
 import pytest
 
-from policies.models import City, Measure, PolicyDocument
+from policies.models import Measure
 from policies.search import reindex_measures, search_measures
 
-_serial = itertools.count(1)
+from .synthetic import add_document
+
 TEXT = "对上市企业给予补贴，专精特新企业奖励，减税降费。"
 
 
 def make_document(n_measures):
-    n = next(_serial)
-    city = City.objects.create(name=f"计数市{n}", slug=f"count-city-{n}", province="测试省")
-    document = PolicyDocument.objects.create(
-        source=f"count-test-{n}.txt", city=city, title="计数测试文件", source_text="-",
-        clean_text="-", source_sha256="0" * 64,
-    )  # fmt: skip
+    document = add_document()
     measures = Measure.objects.bulk_create(
         Measure(document=document, path=[i], path_key=str(i), position=i, title="补贴", text=TEXT)
         for i in range(1, n_measures + 1)

@@ -1,33 +1,19 @@
 """Which measures a query matches: every term, as a contiguous substring of title or text."""
 
-import itertools
-
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies.models import City, Measure, PolicyDocument
-from policies.search import reindex_measures, search_measures
+from policies.models import Measure
+from policies.search import search_measures
 
-_serial = itertools.count(1)
+from .synthetic import add_document, add_titled_measures
 
 
 def make_measures(*title_and_texts):
-    n = next(_serial)
-    city = City.objects.create(name=f"检索市{n}", slug=f"search-city-{n}", province="测试省")
-    document = PolicyDocument.objects.create(
-        source=f"search-test-{n}.txt", city=city, title="检索测试文件", source_text="-",
-        clean_text="-", source_sha256="0" * 64,
-    )  # fmt: skip
-    measures = [
-        Measure.objects.create(
-            document=document, path=[i], path_key=str(i), position=i, title=title, text=text
-        )
-        for i, (title, text) in enumerate(title_and_texts, start=1)
-    ]
-    reindex_measures(measures)
-    return document, measures
+    document = add_document()
+    return document, add_titled_measures(document, *title_and_texts)
 
 
 def found(document, query):
