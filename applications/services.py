@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from policies import validity
 from portal.dates import today
 
 from . import workflow
@@ -185,10 +186,16 @@ def notify(application_pk: int, event_pk: int) -> None:
 
 
 def deadline_problem(measure) -> str | None:
-    if measure.deadline_status(today()) == measure.DeadlineStatus.EXPIRED:
-        return _("该措施的执行期限已于 %(date)s 截止（%(text)s），不再受理申报。") % {
-            "date": f"{measure.deadline_date:%Y年%-m月%-d日}",
-            "text": measure.deadline_text,
+    """Why the measure takes no application today (已到期 or 未生效), or None."""
+    status = measure.validity_status(today())
+    if status == validity.Status.EXPIRED:
+        return _("该措施已于 %(date)s 到期（%(words)s），不再受理申报。") % {
+            "date": validity.date_text(measure.valid_until),
+            "words": measure.validity_words or measure.validity_text(),
+        }
+    if status == validity.Status.NOT_YET:
+        return _("该措施自 %(date)s 起施行，尚未开始受理申报。") % {
+            "date": validity.date_text(measure.valid_from)
         }
     return None
 

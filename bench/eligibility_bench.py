@@ -10,15 +10,18 @@ checked by the schema validator before timing.
     from bench.eligibility_bench import run; run()       # returns a dict (bench/run.py)
 """
 
+import datetime
 import random
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from policies import validity  # noqa: E402
 from policies.eligibility import evaluator, schema  # noqa: E402
 
 TARGET_MS = 100
@@ -101,7 +104,7 @@ def _formula(rng, depth=0):
     return {
         "kind": "rate_capped",
         "of": rng.choice(FIGURES),
-        "reference_rate_bp": 345,
+        "reference": "lpr_1y",
         "reference_share_percent": 70,
         "rate_cap_bp": 200,
         "cap": 2_000_000,
@@ -114,15 +117,34 @@ def synthetic_rules(count, seed=SEED):
     for index in range(count):
         conditions = {"all": [_condition(rng) for _ in range(rng.randrange(1, 4))]}
         benefit = _formula(rng)
+        ended = rng.random() < 0.1  # a tenth of the rules ended before the 测算日期
         rules.append(
             evaluator.RuleInput(
                 measure_id=index,
                 conditions=conditions,
                 benefit=benefit,
-                expired=rng.random() < 0.1,
+                period=validity.Period(
+                    end=AS_OF - datetime.timedelta(days=rng.randrange(1, 900)) if ended else None,
+                    kind=validity.Kind.DATED if ended else validity.Kind.OPEN,
+                ),
             )
         )
     return rules
+
+
+AS_OF = datetime.date(2025, 6, 30)
+PARAMETERS = {
+    "lpr_1y": evaluator.ParameterSeries(
+        key="lpr_1y",
+        name="一年期 LPR",
+        values=(
+            (datetime.date(2023, 8, 21), Decimal("3.45")),
+            (datetime.date(2024, 7, 22), Decimal("3.35")),
+            (datetime.date(2024, 10, 21), Decimal("3.10")),
+            (datetime.date(2025, 5, 20), Decimal("3.00")),
+        ),
+    )
+}
 
 
 def profile(seed=SEED):
@@ -149,11 +171,11 @@ def run(rules=10_000, repeat=9):
         errors = schema.validate_conditions(rule.conditions) + schema.validate_benefit(rule.benefit)
         assert not errors, errors
     answers = profile()
-    evaluator.evaluate(answers, synthetic, infos)  # warm up
+    evaluator.evaluate(answers, synthetic, infos, AS_OF, PARAMETERS)  # warm up
     timings, cpu_timings = [], []
     for _ in range(repeat):
         start, cpu_start = time.perf_counter(), time.process_time()
-        results = evaluator.evaluate(answers, synthetic, infos)
+        results = evaluator.evaluate(answers, synthetic, infos, AS_OF, PARAMETERS)
         summary = evaluator.summarize(results)
         cpu_timings.append((time.process_time() - cpu_start) * 1000)
         timings.append((time.perf_counter() - start) * 1000)

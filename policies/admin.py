@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import today as portal_today
+
+from . import validity
 from .models import (
     Chapter,
     City,
@@ -25,6 +28,32 @@ class DepartmentListFilter(admin.RelatedFieldListFilter):
             "city__code", "level", "name"
         )
         return [(row.pk, str(row)) for row in rows]
+
+
+class ValidityStatusFilter(admin.SimpleListFilter):
+    """有效 / 即将到期 / 已到期 / 未生效 / 时效未明 on today, from ``policies.validity``."""
+
+    title = _("时效状态")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return validity.Status.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in validity.Status.values:
+            return queryset.filter(validity.measure_q(value, portal_today()))
+        return queryset
+
+
+VALIDITY_FIELDS = (
+    "validity_kind",
+    "valid_from",
+    "valid_until",
+    "validity_words",
+    "validity_basis",
+    "validity_note",
+)
 
 
 class DistrictInline(admin.TabularInline):
@@ -98,6 +127,15 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("时效"),
+            {
+                "fields": VALIDITY_FIELDS,
+                "description": _(
+                    "由导入程序从原文读取（fixtures/validity.toml 可校订）；在此修改后，再次导入不会覆盖。"
+                ),
+            },
+        ),
         (_("来源"), {"fields": ("source", "source_sha256", "imported_at")}),
         (_("正文"), {"classes": ("collapse",), "fields": ("clean_text", "source_text")}),
     )
@@ -136,11 +174,12 @@ class MeasureAdmin(admin.ModelAdmin):
         "topics",
         "support_types",
         "free_of_application",
-        "deadline_continuing",
+        ValidityStatusFilter,
+        "validity_kind",
     )
     search_fields = ("title", "text", "handling", "path_key")
     list_select_related = ("document",)
-    readonly_fields = ("document", "path", "path_key", "position")
+    readonly_fields = ("document", "path", "path_key", "position", "validity_parts")
     filter_horizontal = ("topics", "support_types")
     fieldsets = (
         (
@@ -154,6 +193,7 @@ class MeasureAdmin(admin.ModelAdmin):
                     "topics",
                     "support_types",
                     "amounts_yuan",
+                    "support_amounts_yuan",
                     "max_amount_yuan",
                     "free_of_application",
                 )
@@ -165,12 +205,11 @@ class MeasureAdmin(admin.ModelAdmin):
                 "fields": (
                     "handling",
                     "deadline_text",
-                    "deadline_date",
-                    "deadline_continuing",
                     "contacts",
                 )
             },
         ),
+        (_("时效"), {"fields": (*VALIDITY_FIELDS, "validity_parts")}),
     )
     inlines = [MeasureDepartmentInline]
 

@@ -36,10 +36,10 @@ def error(status, detail, errors=None):
     return json(body, status=status)
 
 
-def document_data(document, request):
+def document_data(document, request, today):
     return {
         "id": document.pk,
-        **document_as_dict(document),
+        **document_as_dict(document, today),
         "city_slug": document.city.slug,
         "measure_count": getattr(document, "measure_count", None),
         "url": request.build_absolute_uri(document.get_absolute_url()),
@@ -48,8 +48,7 @@ def document_data(document, request):
 
 
 def measure_data(measure, request, today):
-    data = measure_as_dict(measure)
-    data["deadline"]["status"] = measure.deadline_status(today)
+    data = measure_as_dict(measure, today)
     return {
         "id": measure.pk,
         "document": measure.document.source,
@@ -69,7 +68,7 @@ def measure_data(measure, request, today):
 
 def measures_for_api(queryset):
     return (
-        queryset.select_related("document__city", "chapter")
+        queryset.select_related("document__city", "chapter", "eligibility_rule")
         .defer(*MEASURE_DOCUMENT_TEXTS)
         .prefetch_related("topics", "support_types", department_links())
     )
@@ -124,7 +123,8 @@ def document_list(request):
     )
     if not filterset.is_valid():
         return error(400, "筛选参数有误。", filterset.errors.get_json_data())
-    return paginated(request, filterset.qs, lambda d: document_data(d, request))
+    today = portal_today()
+    return paginated(request, filterset.qs, lambda d: document_data(d, request, today))
 
 
 @require_GET
@@ -138,7 +138,7 @@ def document_detail(request, pk):
     if document is None:
         return error(404, "没有这个文件。")
     today = portal_today()
-    data = document_data(document, request)
+    data = document_data(document, request, today)
     data["captured_on"] = document.captured_on.isoformat() if document.captured_on else None
     data["editorial_notes"] = [
         {"garbled": n.garbled, "correction": n.correction, "reason": n.reason}
@@ -146,6 +146,7 @@ def document_detail(request, pk):
     ]
     measures = measures_for_api(document.measures.order_by("position"))
     data["measures"] = [measure_data(m, request, today) for m in measures]
+    data["as_of"] = today.isoformat()
     return json(data)
 
 

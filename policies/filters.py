@@ -13,20 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.dates import today as portal_today
 
+from . import validity
 from .models import City, Department, Measure, PolicyDocument, SupportType, Topic
 
 CHOICE_LIMIT = 150  # at most this many departments or documents in a drop-down
-
-
-class Status:
-    IN_FORCE = "in_force"
-    EXPIRED = "expired"
-    CONTINUING = "continuing"
-    CHOICES = [
-        (IN_FORCE, _("有效（未到期）")),
-        (EXPIRED, _("已到期")),
-        (CONTINUING, _("持续开展")),
-    ]
 
 
 class Sort:
@@ -141,8 +131,8 @@ class MeasureFilter(django_filters.FilterSet):
         empty_label=_("全部方式"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("执行状态"),
-        choices=Status.CHOICES,
+        label=_("时效"),
+        choices=validity.FILTER_CHOICES,
         method="filter_status",
         empty_label=_("全部状态"),
     )
@@ -217,16 +207,7 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.filter(document_id__in=documents_where(city=value))
 
     def filter_status(self, queryset, name, value):
-        if value == Status.IN_FORCE:
-            # Measure.objects.in_force(), with the documents as a subquery (see documents_where).
-            return queryset.filter(
-                document_id__in=documents_where(status=PolicyDocument.Status.IN_FORCE)
-            ).exclude(Q(deadline_continuing=False) & Q(deadline_date__lt=self.today))
-        if value == Status.EXPIRED:
-            return queryset.expired(self.today)
-        if value == Status.CONTINUING:
-            return queryset.filter(deadline_continuing=True)
-        return queryset
+        return queryset.filter(validity.filter_q(value, self.today)) if value else queryset
 
     def filter_sort(self, queryset, name, value):
         # The sort is applied last, in ``filter_queryset``: it needs the search annotation.

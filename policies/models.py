@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import validity
+
 
 class City(models.Model):
     name = models.CharField(_("城市"), max_length=32, unique=True)
@@ -161,14 +163,60 @@ class SupportType(models.Model):
         return self.name
 
 
-class PolicyDocumentQuerySet(models.QuerySet):
-    def in_force(self):
-        return self.filter(status=PolicyDocument.Status.IN_FORCE)
+class ValidityFields(models.Model):
+    """A period of validity (see ``policies.validity``), stored so that lists filter on it."""
+
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("截止日期"), null=True, blank=True)
+    validity_kind = models.CharField(
+        _("时效"), max_length=16, choices=validity.Kind.choices, default=validity.Kind.UNKNOWN
+    )
+    validity_words = models.TextField(_("时效依据（原文）"), blank=True)
+    validity_basis = models.CharField(
+        _("时效来源"),
+        max_length=16,
+        choices=validity.Basis.choices,
+        default=validity.Basis.DOCUMENT,
+    )
+    validity_note = models.CharField(_("时效说明"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period(self) -> validity.Period:
+        return validity.Period(
+            start=self.valid_from,
+            end=self.valid_until,
+            kind=self.validity_kind,
+            words=self.validity_words,
+            basis=self.validity_basis,
+            note=self.validity_note,
+        )
+
+    def set_period(self, period: validity.Period) -> None:
+        for name, value in period_values(period).items():
+            setattr(self, name, value)
 
 
-class PolicyDocument(models.Model):
+def period_values(period: validity.Period) -> dict:
+    """The ``ValidityFields`` values of a period."""
+    return {
+        "valid_from": period.start,
+        "valid_until": period.end,
+        "validity_kind": str(period.kind),
+        "validity_words": period.words,
+        "validity_basis": str(period.basis),
+        "validity_note": period.note,
+    }
+
+
+PERIOD_FIELDS = tuple(period_values(validity.UNKNOWN_PERIOD))
+
+
+class PolicyDocument(ValidityFields):
     class Status(models.TextChoices):
-        IN_FORCE = "in_force", _("现行有效")
+        PUBLISHED = "published", _("正式印发")
         DRAFT = "draft", _("征求意见稿")
 
     source = models.CharField(_("来源文件"), max_length=128, unique=True)
@@ -180,7 +228,7 @@ class PolicyDocument(models.Model):
     issued_on = models.DateField(_("发布日期"), null=True, blank=True)
     captured_on = models.DateField(_("采集日期"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.IN_FORCE
+        _("发布状态"), max_length=16, choices=Status.choices, default=Status.PUBLISHED
     )
     complete = models.BooleanField(_("来源完整"), default=True)
     source_text = models.TextField(_("原文（照录）"))
@@ -188,8 +236,6 @@ class PolicyDocument(models.Model):
     source_sha256 = models.CharField(_("原文摘要"), max_length=64)
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-
-    objects = PolicyDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("政策文件")
@@ -205,6 +251,12 @@ class PolicyDocument(models.Model):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    def validity_status(self, today: datetime.date) -> str:
+        return validity.status_of(self.period, today, draft=self.is_draft)
+
+    def validity_text(self) -> str:
+        return validity.describe(self.period, issued_on=self.issued_on)
 
 
 class Chapter(models.Model):
@@ -227,30 +279,20 @@ class Chapter(models.Model):
 
 
 class MeasureQuerySet(models.QuerySet):
-    def of_documents_in_force(self):
-        return self.filter(document__status=PolicyDocument.Status.IN_FORCE)
-
-    def expired(self, today: datetime.date):
-        return self.filter(deadline_continuing=False, deadline_date__lt=today)
+    def with_status(self, status: str, today: datetime.date):
+        """Measures whose validity status on ``today`` is ``status`` (``policies.validity``)."""
+        return self.filter(validity.measure_q(status, today))
 
     def in_force(self, today: datetime.date | None = None):
-        """Measures of documents in force whose deadline has not passed."""
+        """Measures counted as 现行有效 on ``today`` (有效 or 即将到期)."""
         if today is None:
             from portal.dates import today as portal_today
 
             today = portal_today()
-        return self.of_documents_in_force().exclude(
-            Q(deadline_continuing=False) & Q(deadline_date__lt=today)
-        )
+        return self.with_status("counted", today)
 
 
-class Measure(models.Model):
-    class DeadlineStatus(models.TextChoices):
-        VALID = "valid", _("有效")
-        EXPIRED = "expired", _("已到期")
-        CONTINUING = "continuing", _("持续开展")
-        UNKNOWN = "unknown", _("期限未明")
-
+class Measure(ValidityFields):
     document = models.ForeignKey(
         PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("文件")
     )
@@ -268,11 +310,21 @@ class Measure(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("正文"))
     handling = models.TextField(_("办理方式"), blank=True)
-    deadline_text = models.CharField(_("执行期限"), max_length=200, blank=True)
-    deadline_date = models.DateField(_("截止日期"), null=True, blank=True)
-    deadline_continuing = models.BooleanField(_("持续开展"), default=False)
+    deadline_text = models.CharField(_("执行期限（原文）"), max_length=200, blank=True)
+    validity_parts = models.JSONField(
+        _("分项时效"),
+        default=list,
+        blank=True,
+        help_text=_("正文中自带期限的语句：[{sentence, period}]，由导入程序读取"),
+    )
     contacts = models.JSONField(_("联系人"), default=list, blank=True)
     amounts_yuan = models.JSONField(_("金额（元）"), default=list, blank=True)
+    support_amounts_yuan = models.JSONField(
+        _("支持金额（元）"),
+        default=list,
+        blank=True,
+        help_text=_("正文给予的金额；门槛、目标和预算金额不计"),
+    )
     max_amount_yuan = models.BigIntegerField(
         _("最高支持金额（元）"),
         null=True,
@@ -306,7 +358,7 @@ class Measure(models.Model):
         ]
         indexes = [
             models.Index(fields=["document", "position"]),
-            models.Index(fields=["deadline_date"]),
+            models.Index(fields=["valid_until"]),
             models.Index(fields=["max_amount_yuan"]),
         ]
 
@@ -322,14 +374,29 @@ class Measure(models.Model):
         head, *rest = self.path
         return f"{head}" + "".join(f"（{n}）" for n in rest)
 
-    def deadline_status(self, today: datetime.date) -> str:
-        if self.deadline_continuing:
-            return self.DeadlineStatus.CONTINUING
-        if self.deadline_date is None:
-            return self.DeadlineStatus.UNKNOWN
-        if self.deadline_date < today:
-            return self.DeadlineStatus.EXPIRED
-        return self.DeadlineStatus.VALID
+    def validity_status(self, today: datetime.date) -> str:
+        """有效 / 即将到期 / 已到期 / 未生效 / 时效未明 on ``today``; a draft's measure is never
+        in force (reads the document, which every page loads with the measure)."""
+        return validity.status_of(self.period, today, draft=self.document.is_draft)
+
+    def validity_text(self) -> str:
+        return validity.describe(self.period, issued_on=self.document.issued_on)
+
+    @property
+    def parts(self) -> list[validity.ClausePeriod]:
+        """The sentences that state their own period, each with it."""
+        return [
+            validity.ClausePeriod(
+                sentence=part["sentence"], period=validity.Period.from_dict(part["period"])
+            )
+            for part in self.validity_parts or []
+        ]
+
+    @property
+    def threshold_amounts_yuan(self) -> list[int]:
+        """Amounts the text names that are not support: thresholds, targets, budgets."""
+        support = set(self.support_amounts_yuan or [])
+        return [amount for amount in self.amounts_yuan or [] if amount not in support]
 
 
 class MeasureDepartment(models.Model):

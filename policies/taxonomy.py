@@ -25,6 +25,7 @@ class Category:
     order: int
     keywords: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ()
     description: str = ""
     fallback: bool = False
 
@@ -47,6 +48,7 @@ def _categories(entries) -> tuple[Category, ...]:
             order=int(entry.get("order", 0)),
             keywords=tuple(entry.get("keywords", ())),
             exclude=tuple(entry.get("exclude", ())),
+            strong=tuple(entry.get("strong", ())),
             description=entry.get("description", ""),
             fallback=bool(entry.get("fallback", False)),
         )
@@ -88,7 +90,7 @@ def score(category: Category, title: str, text: str, title_weight: int) -> int:
     return sum(
         (title_weight if keyword in title else 0) + text.count(keyword)
         for keyword in category.keywords
-    )
+    ) + sum(title_weight * text.count(keyword) for keyword in category.strong)
 
 
 def classify(

@@ -72,14 +72,52 @@ def measure_cards(queryset):
     )
 
 
-def sharing_topic(topic_id, *, other_city_than=None, excluding=(), limit=RELATED_MAX):
-    """Up to ``limit`` measures with the topic, optionally of other cities than the given one.
+def similar_measures(measure, *, other_city_than=None, excluding=(), limit=RELATED_MAX):
+    """Up to ``limit`` measures like ``measure``: sharing its main topic (what it supports:
+    the best-scoring one, linked first by ``taxonomy.assign_taxonomy``) and one of its
+    support types (how), the generic 服务 aside unless it is its only one; optionally of
+    other cities than the given one. ``measure`` has its support types prefetched."""
+    main_topic = (
+        Measure.topics.through.objects.filter(measure_id=measure.pk)
+        .order_by("id")
+        .values_list("topic_id", flat=True)
+        .first()
+    )
+    if main_topic is None:
+        return []
+    supports = [s.pk for s in measure.support_types.all() if s.slug not in GENERIC_SUPPORT]
+    if not supports:
+        supports = [s.pk for s in measure.support_types.all()]
+    return sharing_topic(
+        main_topic,
+        supports=supports,
+        other_city_than=other_city_than,
+        excluding=[measure.pk, *excluding],
+        limit=limit,
+    )
+
+
+# The support type every measure that offers nothing else gets (taxonomy.toml's fallback).
+GENERIC_SUPPORT = frozenset({"service"})
+
+
+def sharing_topic(
+    topic_id, *, supports=None, other_city_than=None, excluding=(), limit=RELATED_MAX
+):
+    """Up to ``limit`` measures with the topic (and, when ``supports`` are given, one of those
+    support types), optionally of other cities than the given one.
 
     Read in the order of the topic's links (an index range), so it stays cheap however many
     measures share the topic; an aggregate ranking them all would not."""
     links = Measure.topics.through.objects.filter(topic_id=topic_id).exclude(
         measure_id__in=list(excluding)
     )
+    if supports:
+        links = links.filter(
+            measure_id__in=Measure.support_types.through.objects.filter(
+                supporttype_id__in=list(supports)
+            ).values("measure_id")
+        )
     if other_city_than is not None:
         # A subquery on the city's few documents, not a join: joining the documents
         # table makes SQLite read it whole, full texts and all.
@@ -251,9 +289,7 @@ def measure_page_data(pk) -> dict:
     return {
         "measure": measure,
         "document": document,
-        "related": (
-            sharing_topic(topics[0].pk, other_city_than=document.city_id) if topics else []
-        ),
+        "related": (similar_measures(measure, other_city_than=document.city_id) if topics else []),
         "crumbs": [
             home_crumb(),
             (document.city.name, document.city.get_absolute_url()),
@@ -307,9 +343,12 @@ def preamble(document, measures) -> str:
 @require_GET
 def document_detail(request, pk):
     document = get_object_or_404(PolicyDocument.objects.select_related("city"), pk=pk)
+    today = portal_today()
     view = "source" if request.GET.get("view") == "source" else "clean"
     if view == "clean":
         measures = list(document.measures.select_related("chapter").order_by("position"))
+        for measure in measures:
+            measure.document = document
         measure_count = len(measures)
     else:
         measures = []
@@ -326,6 +365,8 @@ def document_detail(request, pk):
             "preamble": preamble(document, measures),
             "notes": notes,
             "view": view,
+            "today": today,
+            "document_status": document.validity_status(today),
             "crumbs": [
                 home_crumb(),
                 (document.city.name, document.city.get_absolute_url()),
@@ -448,10 +489,9 @@ def compare(request):
     chosen = [measure.pk for measure in measures]
     for measure in measures:
         measure.remove_url = compare_url([pk for pk in chosen if pk != measure.pk])
-    topics = [topic for measure in measures[:1] for topic in measure.topics.all()]
     suggestions = []
-    if topics and len(measures) < COMPARE_MAX:
-        suggestions = sharing_topic(topics[0].pk, excluding=chosen)
+    if measures and len(measures) < COMPARE_MAX:
+        suggestions = similar_measures(measures[0], excluding=chosen)
         for suggestion in suggestions:
             suggestion.add_url = compare_url([*chosen, suggestion.pk])
     return render(

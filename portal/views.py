@@ -1,9 +1,8 @@
-import datetime
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,12 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from policies.filters import documents_where
+from policies import validity
 from policies.models import City, Measure, PolicyDocument, Topic
 from policies.views import COUNTS_SECONDS, catalogue_version
 from portal.dates import today as portal_today
 
-DEADLINE_WINDOW_DAYS = 60
+DEADLINE_WINDOW_DAYS = validity.ENDING_SOON_DAYS
 HOME_DEADLINES = 8
 HOME_DOCUMENTS = 6
 TEXT_SIZE_COOKIE = "text_size"
@@ -32,9 +31,7 @@ def catalogue_counts(today):
     key = f"home-counts:{today.isoformat()}:{catalogue_version()}"
 
     def count():
-        in_force = Measure.objects.filter(
-            document_id__in=documents_where(status=PolicyDocument.Status.IN_FORCE)
-        ).exclude(Q(deadline_continuing=False) & Q(deadline_date__lt=today))
+        in_force = Measure.objects.in_force(today)
         per_document = in_force.values_list("document_id").annotate(n=Count("pk")).order_by()
         city_of = dict(PolicyDocument.objects.order_by().values_list("pk", "city_id"))
         cities = {}
@@ -61,16 +58,11 @@ def home(request):
     topics = list(Topic.objects.all())
     for topic in topics:
         topic.in_force_count = counts["topics"].get(topic.pk, 0)
-    in_force = Measure.objects.in_force(today)
     deadlines = (
-        in_force.filter(
-            deadline_continuing=False,
-            deadline_date__gte=today,
-            deadline_date__lte=today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS),
-        )
+        Measure.objects.with_status(validity.Status.ENDING_SOON, today)
         .select_related("document__city")
         .defer("document__source_text", "document__clean_text")
-        .order_by("deadline_date", "document_id", "position")[:HOME_DEADLINES]
+        .order_by("valid_until", "document_id", "position")[:HOME_DEADLINES]
     )
     documents = (
         PolicyDocument.objects.select_related("city")

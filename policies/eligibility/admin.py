@@ -6,7 +6,32 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import EligibilityRule, Question, SavedCheck
+from .models import EligibilityRule, Parameter, ParameterValue, Question, SavedCheck
+
+
+class ParameterValueInline(admin.TabularInline):
+    model = ParameterValue
+    extra = 1
+    fields = ("effective_from", "value", "source")
+
+
+@admin.register(Parameter)
+class ParameterAdmin(admin.ModelAdmin):
+    """Dated values (the one-year LPR): staff add each newly published value here."""
+
+    list_display = ["name", "key", "unit", "publisher", "current"]
+    search_fields = ["name", "key"]
+    inlines = [ParameterValueInline]
+
+    @admin.display(description=_("当前执行"))
+    def current(self, parameter):
+        from portal.dates import today
+
+        found = parameter.series().on(today())
+        if found is None:
+            return "—"
+        since, value = found
+        return f"{value.normalize()}{parameter.unit}（{since:%Y-%m-%d}起）"
 
 
 class PrettyJSONWidget(forms.Textarea):
@@ -58,6 +83,22 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         (None, {"fields": ["measure", "status"]}),
         (_("已编码"), {"fields": ["conditions", "benefit", "clause"]}),
         (_("不可编码（可咨询）"), {"fields": ["reason"]}),
+        (
+            _("时效"),
+            {
+                "fields": [
+                    "validity_basis",
+                    "validity_kind",
+                    "valid_from",
+                    "valid_until",
+                    "validity_words",
+                    "validity_note",
+                ],
+                "description": _(
+                    "保存时按规则所引条款和措施的时效自动推导；如需为规则单独指定，请将“时效来源”设为“自测规则”。"
+                ),
+            },
+        ),
         (None, {"fields": ["note", "question_keys", "updated_at"]}),
     ]
 
@@ -82,7 +123,7 @@ class SavedCheckAdmin(admin.ModelAdmin):
     list_display = ["created_at", "city", "district"]
     list_filter = ["city"]
     list_select_related = ["city", "district", "district__city"]
-    readonly_fields = ["token", "city", "district", "answers", "created_at"]
+    readonly_fields = ["token", "city", "district", "answers", "as_of", "created_at"]
 
     def has_add_permission(self, request):
         return False

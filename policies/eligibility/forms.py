@@ -132,14 +132,41 @@ def to_initial(question, value):
     return value
 
 
+class AsOfForm(forms.Form):
+    """The 测算日期: which day's policies a self-check is measured against."""
+
+    as_of = forms.DateField(
+        label=_("测算日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "默认今天。许多措施在次年兑现上年度的奖励：选择去年的日期，可查看当时有效的政策。"
+        ),
+        error_messages={"invalid": _("请按 年-月-日 填写日期，如 2025-12-31。")},
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data.get("as_of")
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise forms.ValidationError(_("请填写 2000 年至 2100 年之间的日期。"))
+        return value
+
+
+def as_of_from(data):
+    """The valid 测算日期 in ``data`` (a GET or POST), or None."""
+    form = AsOfForm(data)
+    return form.cleaned_data.get("as_of") if form.is_valid() else None
+
+
 class QuestionnaireForm(forms.Form):
-    """District (when the city has any) and the questions, grouped in sections."""
+    """District (when the city has any), the 测算日期 and the questions, grouped in sections."""
 
     def __init__(self, *args, questions, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = {question.key: question for question in questions}
         self.districts = list(districts)
-        location = []
+        self.fields["as_of"] = AsOfForm.base_fields["as_of"]
+        location = ["as_of"]
         if self.districts:
             self.fields["district"] = forms.TypedChoiceField(
                 label=_("企业所在县（市）区"),
@@ -177,6 +204,8 @@ class QuestionnaireForm(forms.Form):
         if question.unit and question.type in (Question.Type.NUMBER, Question.Type.COUNT):
             return AppendedText(question.key, question.unit)
         return Div(question.key)
+
+    clean_as_of = AsOfForm.clean_as_of
 
     def clean_district(self):
         value = self.cleaned_data.get("district")

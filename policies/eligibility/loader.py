@@ -15,11 +15,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from policies.models import Measure
+from policies import validity
+from policies.models import Measure, period_values
 from portal.fingerprint import fingerprint
 
 from . import schema
-from .models import EligibilityRule, Question
+from .models import EligibilityRule, Parameter, ParameterValue, Question
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "eligibility"
 
@@ -55,6 +56,48 @@ def read_fixtures(directory=FIXTURES):
     return questions, data.get("rule", []), data.get("document", [])
 
 
+def read_parameters(directory=FIXTURES):
+    path = directory / "parameters.toml"
+    if not path.exists():
+        return []
+    with open(path, "rb") as handle:
+        return tomllib.load(handle).get("parameter", [])
+
+
+def load_parameters(entries, overwrite, report):
+    """Parameters and their dated values: missing ones are created; a value staff changed
+    is kept (and reported) unless ``overwrite``."""
+    for entry in entries:
+        where = f"parameters.toml 参数 {entry.get('key', '?')}"
+        try:
+            fields = {name: entry[name] for name in ("name", "unit", "publisher", "note")}
+        except KeyError as error:
+            raise FixtureError(f"{where}：缺少字段 {error}") from None
+        parameter, created = Parameter.objects.get_or_create(key=entry["key"], defaults=fields)
+        report.created += created
+        existing = {v.effective_from: v for v in parameter.values.all()}
+        for raw in entry.get("value", []):
+            try:
+                start, value = raw["effective_from"], Decimal(str(raw["value"]))
+            except (KeyError, ArithmeticError) as error:
+                raise FixtureError(f"{where}：取值格式有误（{error}）") from None
+            row = existing.get(start)
+            if row is None:
+                ParameterValue.objects.create(
+                    parameter=parameter, effective_from=start, value=value, source=raw["source"]
+                )
+                report.created += 1
+            elif row.value != value:
+                if overwrite:
+                    row.value = value
+                    row.save(update_fields=["value"])
+                    report.updated += 1
+                else:
+                    report.kept.append(f"参数 {parameter.key} {start}")
+            else:
+                report.unchanged += 1
+
+
 def _question_content(entry):
     max_value = entry.get("max_value")
     return {
@@ -82,6 +125,7 @@ def _rule_content(entry, where):
         "clause": entry.get("clause", "").strip(),
         "reason": entry.get("reason", "").strip(),
         "note": entry.get("note", "").strip(),
+        "validity": _rule_validity(entry, where),
     }
     if status == EligibilityRule.Status.ENCODED:
         try:
@@ -94,6 +138,43 @@ def _rule_content(entry, where):
     elif not content["reason"]:
         raise FixtureError(f"{where}：不可编码的规则需要 reason")
     return content
+
+
+def _rule_validity(entry, where):
+    """A period set on the rule itself (valid_from, valid_until, valid_words, valid_reason),
+    as the content dict stores it, or None when the rule follows its clause and measure."""
+    if not any(key in entry for key in ("valid_from", "valid_until", "valid_words")):
+        return None
+    if not entry.get("valid_words") or not entry.get("valid_reason"):
+        raise FixtureError(f"{where}：规则自带时效时需要 valid_words（原文）和 valid_reason")
+    start, end = entry.get("valid_from"), entry.get("valid_until")
+    if start and end and start > end:
+        raise FixtureError(f"{where}：valid_from 晚于 valid_until")
+    return validity.Period(
+        start=start,
+        end=end,
+        kind=validity.Kind.DATED if end else validity.Kind.OPEN,
+        words=entry["valid_words"],
+        basis=validity.Basis.RULE,
+        note=entry["valid_reason"],
+    ).as_dict()
+
+
+def rule_values(content):
+    """The model field values of a rule's fixture content."""
+    values = {key: content[key] for key in ("status", "clause", "reason", "note")}
+    values["conditions"] = (
+        content["conditions"] if content["conditions"] is not None else {"all": []}
+    )
+    values["benefit"] = content["benefit"]
+    explicit = content.get("validity")
+    period = (
+        validity.Period.from_dict(explicit)
+        if explicit
+        else validity.Period(basis=validity.Basis.DOCUMENT)  # re-derived on save
+    )
+    values.update(period_values(period))
+    return values
 
 
 def _apply(instance, content, overwrite, report, name, fields, values=None):
@@ -114,7 +195,7 @@ def _apply(instance, content, overwrite, report, name, fields, values=None):
             instance.save(update_fields=["fixture_fingerprint"])
         report.unchanged += 1
         return
-    if current != instance.fixture_fingerprint and not overwrite:
+    if instance.fixture_fingerprint and current != instance.fixture_fingerprint and not overwrite:
         report.kept.append(name)
         return
     for key in fields:
@@ -136,13 +217,28 @@ QUESTION_FIELDS = [
     "max_value",
     "required",
 ]
-RULE_FIELDS = ["status", "conditions", "benefit", "clause", "reason", "note"]
+RULE_FIELDS = [
+    "status",
+    "conditions",
+    "benefit",
+    "clause",
+    "reason",
+    "note",
+    "valid_from",
+    "valid_until",
+    "validity_kind",
+    "validity_words",
+    "validity_basis",
+    "validity_note",
+]
 
 
 @transaction.atomic
 def load(overwrite=False, directory=FIXTURES):
     question_entries, rule_entries, documents = read_fixtures(directory)
     report = Report()
+    load_parameters(read_parameters(directory), overwrite, report)
+    parameters = set(Parameter.objects.values_list("key", flat=True))
 
     keys = set()
     for index, entry in enumerate(question_entries):
@@ -169,7 +265,9 @@ def load(overwrite=False, directory=FIXTURES):
         content = _rule_content(entry, where)
         if content["status"] == EligibilityRule.Status.ENCODED:
             errors = schema.validate_conditions(content["conditions"], known_keys=keys)
-            errors += schema.validate_benefit(content["benefit"], known_keys=keys)
+            errors += schema.validate_benefit(
+                content["benefit"], known_keys=keys, known_parameters=parameters
+            )
             if errors:
                 raise FixtureError(f"{where}：" + "；".join(errors))
         covered.add((source, path))
@@ -190,9 +288,17 @@ def load(overwrite=False, directory=FIXTURES):
                     "clause": "",
                     "reason": reason,
                     "note": "",
+                    "validity": None,
                 }
                 _save_rule(measure, content, overwrite, report)
+    refresh_periods(EligibilityRule.objects.select_related("measure__document"))
     return report
+
+
+def refresh_periods(rules) -> int:
+    """Re-derive the periods of ``rules`` from their measures (after an import changed them);
+    returns how many changed."""
+    return sum(rule.refresh_period() for rule in rules)
 
 
 def _save_rule(measure, content, overwrite, report):
@@ -200,8 +306,5 @@ def _save_rule(measure, content, overwrite, report):
         rule = measure.eligibility_rule
     except EligibilityRule.DoesNotExist:
         rule = EligibilityRule(measure=measure)
-    values = dict(content)
-    if values["conditions"] is None:
-        values["conditions"] = {"all": []}
     name = f"规则 {measure.document.source} {measure.path_key}"
-    _apply(rule, content, overwrite, report, name, RULE_FIELDS, values)
+    _apply(rule, content, overwrite, report, name, RULE_FIELDS, rule_values(content))

@@ -12,9 +12,75 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from policies.models import City, District, Measure
+from policies import validity
+from policies.models import City, District, Measure, ValidityFields, period_values
 
 from . import evaluator, schema
+
+
+class Parameter(models.Model):
+    """A value that changes over time and that rules refer to by key (the one-year LPR).
+
+    Staff add a ``ParameterValue`` when a new value is published; the self-check uses the
+    value in force on its 测算日期 and cites it."""
+
+    key = models.CharField(_("参数键"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    unit = models.CharField(_("单位"), max_length=16, default="%")
+    publisher = models.CharField(_("发布机构"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("时变参数")
+        verbose_name_plural = _("时变参数")
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.name
+
+    def series(self, values=None) -> evaluator.ParameterSeries:
+        values = self.values.all() if values is None else values
+        return evaluator.ParameterSeries(
+            key=self.key,
+            name=self.name,
+            values=tuple((v.effective_from, v.value) for v in values),
+            publisher=self.publisher,
+        )
+
+
+class ParameterValue(models.Model):
+    parameter = models.ForeignKey(
+        Parameter, on_delete=models.CASCADE, related_name="values", verbose_name=_("参数")
+    )
+    effective_from = models.DateField(_("起始执行日期"))
+    value = models.DecimalField(_("数值"), max_digits=8, decimal_places=4)
+    source = models.CharField(_("出处"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("参数取值")
+        verbose_name_plural = _("参数取值")
+        ordering = ["parameter", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parameter", "effective_from"], name="parameter_value_unique_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parameter.name} {self.value.normalize()}{self.parameter.unit}（{self.effective_from}起）"
+
+    def clean(self):
+        if self.value is not None and not 0 <= self.value < 100:
+            raise ValidationError({"value": _("请填写 0 到 100 之间的百分数，如 3.00。")})
+
+
+def parameter_series() -> dict:
+    """Parameter key → ``evaluator.ParameterSeries``, in one query (a parameter without any
+    value yet is absent: a formula referring to it says there is no value for the day)."""
+    found: dict = {}
+    for value in ParameterValue.objects.select_related("parameter"):
+        found.setdefault(value.parameter, []).append(value)
+    return {parameter.key: parameter.series(values) for parameter, values in found.items()}
 
 
 class Question(models.Model):
@@ -105,7 +171,11 @@ class EligibilityRuleQuerySet(models.QuerySet):
         return self.filter(status=EligibilityRule.Status.ENCODED)
 
 
-class EligibilityRule(models.Model):
+class EligibilityRule(ValidityFields):
+    """One measure's benefit as data. Its period (``ValidityFields``) is derived when it is
+    saved — from the sentences its clause quotes, else from the measure (``derive_period``) —
+    unless staff set it on the rule itself (``validity_basis`` = 自测规则)."""
+
     class Status(models.TextChoices):
         ENCODED = "encoded", _("已编码")
         NOT_ENCODABLE = "not_encodable", _("不可编码（可咨询）")
@@ -145,7 +215,21 @@ class EligibilityRule(models.Model):
             self.question_keys = schema.question_keys(self.conditions, self.benefit)
         else:
             self.question_keys = []
+        if self.validity_basis != validity.Basis.RULE:
+            self.set_period(derive_period(self.clause, self.measure))
         super().save(*args, **kwargs)
+
+    def refresh_period(self) -> bool:
+        """Re-derive the period after the measure changed; True when it changed (saved)."""
+        if self.validity_basis == validity.Basis.RULE:
+            return False
+        period = derive_period(self.clause, self.measure)
+        values = period_values(period)
+        if all(getattr(self, name) == value for name, value in values.items()):
+            return False
+        self.set_period(period)
+        type(self).objects.filter(pk=self.pk).update(**values)
+        return True
 
     def clean(self):
         errors = {}
@@ -157,7 +241,11 @@ class EligibilityRule(models.Model):
             if self.benefit is None:
                 errors["benefit"] = [_("已编码的规则需要金额公式。")]
             else:
-                benefit_errors = schema.validate_benefit(self.benefit, known_keys=known)
+                benefit_errors = schema.validate_benefit(
+                    self.benefit,
+                    known_keys=known,
+                    known_parameters=set(Parameter.objects.values_list("key", flat=True)),
+                )
                 if benefit_errors:
                     errors["benefit"] = benefit_errors
             if not self.clause.strip():
@@ -168,6 +256,7 @@ class EligibilityRule(models.Model):
             raise ValidationError(errors)
 
     def content(self):
+        explicit = self.validity_basis == validity.Basis.RULE
         return {
             "status": self.status,
             "conditions": self.conditions if self.status == self.Status.ENCODED else None,
@@ -175,7 +264,18 @@ class EligibilityRule(models.Model):
             "clause": self.clause,
             "reason": self.reason,
             "note": self.note,
+            "validity": self.period.as_dict() if explicit else None,
         }
+
+
+def derive_period(clause: str, measure: Measure) -> validity.Period:
+    """A rule's period: the measure's when staff, the curated file or a 执行期限 line fixed it
+    for the whole measure; else the sentences its clause quotes when each states its own
+    period; else the measure's."""
+    period = measure.period
+    if measure.validity_basis in (validity.Basis.CURATED, validity.Basis.DEADLINE):
+        return period
+    return validity.clause_period(clause, measure.text, measure.validity_parts, period)
 
 
 def new_token():
@@ -202,6 +302,9 @@ class SavedCheck(models.Model):
         verbose_name=_("县（市）区"),
     )
     answers = models.JSONField(_("回答"), default=dict, blank=True)
+    as_of = models.DateField(
+        _("测算日期"), null=True, blank=True, help_text=_("留空：按查看当天测算")
+    )
     created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
 
     class Meta:

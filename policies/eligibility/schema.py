@@ -10,7 +10,9 @@ A rule has two JSON parts, both plain data (never evaluated as code):
 
 ``benefit``
     A formula; every formula may carry ``"when": cond`` (it only counts when the condition
-    holds) and ``"label"`` (a short name shown in the computation). Amounts are yuan.
+    holds), ``"label"`` (a short name shown in the computation) and ``"period": {"from":
+    "2024-01-01", "until": "2024-12-31", "words": "2024年参加"}`` (the part counts only within
+    it; either date may be left out). Amounts are yuan.
 
     ``{"kind": "fixed", "amount": 300000}``
     ``{"kind": "up_to", "amount": 2000000}`` — "最高 200万元", the exact sum is decided case by case
@@ -20,8 +22,10 @@ A rule has two JSON parts, both plain data (never evaluated as code):
     ``{"kind": "stages", "of": key, "mode": "cumulative"|"single",
        "stages": [{"value": "reform", "label": "股改", "amount": 500000}, ...]}``
     ``{"kind": "per_unit", "of": key, "unit_amount": 1500, "per": 1, "cap": null}``
-    ``{"kind": "rate_capped", "of": key, "reference_rate_bp": 345, "reference_share_percent": 70,
-       "rate_cap_bp": 200, "years": 1, "cap": 2000000}``
+    ``{"kind": "rate_capped", "of": key, "reference": "lpr_1y", "reference_share_percent": 70,
+       "rate_cap_bp": 200, "years": 1, "cap": 2000000}`` — ``reference`` names a dated
+       parameter (``Parameter``, e.g. the one-year LPR): the value in force on the 测算日期 is
+       used and cited, never a rate written into the rule
     ``{"kind": "max_of"|"sum_of", "parts": [formula, ...], "cap": null}``
 
 ``validate_conditions`` and ``validate_benefit`` return a list of messages in Chinese (empty
@@ -130,7 +134,7 @@ def _check_of(formula, here, errors, known_keys):
         errors.append(f"{here}：问题“{key}”不存在")
 
 
-def validate_benefit(formula, where="金额公式", depth=0, known_keys=None):
+def validate_benefit(formula, where="金额公式", depth=0, known_keys=None, known_parameters=None):
     """Messages for a malformed benefit formula (empty list: well formed)."""
     if depth > MAX_DEPTH:
         return [f"{where}：嵌套过深（最多 {MAX_DEPTH} 层）"]
@@ -189,9 +193,13 @@ def validate_benefit(formula, where="金额公式", depth=0, known_keys=None):
         _check_cap(formula, here, errors)
     elif kind == "rate_capped":
         _check_of(formula, here, errors, known_keys)
-        reference = formula.get("reference_rate_bp")
-        if not isinstance(reference, int) or isinstance(reference, bool) or reference <= 0:
-            errors.append(f"{here}：reference_rate_bp（基准利率，基点）必须是正整数")
+        reference = formula.get("reference")
+        if not _is_key(reference):
+            errors.append(
+                f"{here}：reference 应为参考利率参数的键（如 lpr_1y），不能在规则中写死利率"
+            )
+        elif known_parameters is not None and reference not in known_parameters:
+            errors.append(f"{here}：参数“{reference}”不存在")
         share = formula.get("reference_share_percent", 100)
         if not _is_number(share) or not 0 < share <= 100:
             errors.append(f"{here}：reference_share_percent 必须是 0 到 100 之间的数字")
@@ -210,11 +218,38 @@ def validate_benefit(formula, where="金额公式", depth=0, known_keys=None):
             errors.append(f"{here}：parts 必须是非空的公式列表")
         else:
             for index, part in enumerate(parts):
-                errors += validate_benefit(part, f"{here}.parts[{index}]", depth + 1, known_keys)
+                errors += validate_benefit(
+                    part, f"{here}.parts[{index}]", depth + 1, known_keys, known_parameters
+                )
         _check_cap(formula, here, errors)
     if "at_most" in formula and not isinstance(formula["at_most"], bool):
         errors.append(f"{here}：at_most 必须是 true 或 false")
+    if "period" in formula:
+        errors += _validate_period(formula["period"], f"{here}.period")
     return errors
+
+
+def _validate_period(period, here):
+    import datetime
+
+    if not isinstance(period, dict) or not period.keys() <= {"from", "until", "words"}:
+        return [f'{here}：应为 {{"from": "2024-01-01", "until": "2024-12-31", "words": "原文"}}']
+    dates = {}
+    for name in ("from", "until"):
+        value = period.get(name)
+        if value is None:
+            continue
+        try:
+            dates[name] = datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return [f"{here}：{name} 应为 年-月-日 格式的日期"]
+    if not dates:
+        return [f"{here}：至少需要 from 或 until 之一"]
+    if len(dates) == 2 and dates["from"] > dates["until"]:
+        return [f"{here}：from 晚于 until"]
+    if not isinstance(period.get("words", ""), str) or not period.get("words"):
+        return [f"{here}：请引用期限所依据的原文 words"]
+    return []
 
 
 def _validate_tier(tier, here):

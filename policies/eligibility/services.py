@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from policies import validity
 from policies.models import Measure
 
 from . import evaluator
-from .models import EligibilityRule, Question, SavedCheck
+from .models import EligibilityRule, Question, SavedCheck, parameter_series
 
 NOT_ASSESSED_REASON = "本条尚未评估，请向责任单位咨询。"
 
@@ -42,16 +43,19 @@ def _rule_of(measure):
         return None
 
 
-def rule_input(measure, today):
+def rule_input(measure):
+    """The evaluator's view of a measure's rule: its conditions, formula and period (the
+    rule's own, or the measure's when it has no rule)."""
     rule = _rule_of(measure)
-    expired = measure.deadline_status(today) == Measure.DeadlineStatus.EXPIRED
+    draft = measure.document.is_draft
     if rule is None:
         return evaluator.RuleInput(
             measure_id=measure.pk,
             status=EligibilityRule.Status.NOT_ENCODABLE,
             benefit=None,
             reason=NOT_ASSESSED_REASON,
-            expired=expired,
+            period=measure.period,
+            draft=draft,
         )
     encoded = rule.status == EligibilityRule.Status.ENCODED
     return evaluator.RuleInput(
@@ -62,18 +66,26 @@ def rule_input(measure, today):
         reason=rule.reason,
         clause=rule.clause,
         note=rule.note,
-        expired=expired,
+        period=rule.period,
+        draft=draft,
     )
 
 
+# Rules whose questions are asked: in force on the 测算日期, or 时效未明 (the text does not say
+# whether it still applies: the enterprise learns what it would get and whom to ask). Expired
+# and not-yet rules ask nothing.
+ASKED_GROUPS = {None, evaluator.UNKNOWN_VALIDITY}
+
+
 def questions_for(measures, questions, today):
-    """The questions the city's live encoded rules use, in asking order (required ones too)."""
+    """The questions the city's encoded rules that may apply on ``today`` use, in asking
+    order (required ones too)."""
     used = set()
     for measure in measures:
         rule = _rule_of(measure)
         if rule is None or rule.status != EligibilityRule.Status.ENCODED:
             continue
-        if measure.deadline_status(today) == Measure.DeadlineStatus.EXPIRED:
+        if evaluator.validity_group(rule_input(measure), today) not in ASKED_GROUPS:
             continue
         used.update(rule.question_keys)
     return [q for key, q in questions.items() if key in used or q.required]
@@ -89,6 +101,38 @@ class Entry:
     def missing_questions(self):
         return self.result.missing
 
+    @property
+    def apart(self) -> bool:
+        return self.result.group in evaluator.APART
+
+    @property
+    def period_text(self) -> str:
+        period = self.result.period
+        if period is None:
+            return ""
+        if self.measure.document.is_draft:
+            stated = f"原文执行期限“{period.words}”" if period.words else "未载明期限"
+            return f"征求意见稿，{stated}"
+        return validity.describe(period, issued_on=self.measure.document.issued_on)
+
+    @property
+    def apart_reason(self) -> str:
+        """Why this measure is not counted on the 测算日期, with its dates."""
+        period, group = self.result.period, self.result.group
+        if group == evaluator.EXPIRED:
+            return f"本条已于{validity.date_text(period.end)}到期，不计入预计金额。"
+        if group == evaluator.NOT_YET:
+            return f"本条自{validity.date_text(period.start)}起施行，测算日期尚未生效，不计入预计金额。"
+        if self.measure.document.is_draft:
+            return "本条出自征求意见稿，尚未正式施行，不计入预计金额；请向责任单位确认。"
+        return f"{self.period_text}。时效未明，不计入预计金额。"
+
+
+@dataclass
+class Group:
+    name: str
+    entries: list
+
 
 @dataclass
 class CheckOutcome:
@@ -101,25 +145,45 @@ class CheckOutcome:
     def group(self, name):
         return self.groups.get(name, [])
 
+    @property
+    def apart_count(self):
+        return sum(len(self.groups.get(name, [])) for name in evaluator.APART)
+
+    @property
+    def apart_groups(self):
+        """(group, heading, explanation) of the measures not in force on the 测算日期."""
+        texts = {
+            evaluator.EXPIRED: ("已到期", "测算日期已过期限的措施，仅供了解，不计入预计金额。"),
+            evaluator.NOT_YET: ("未生效", "测算日期尚未开始施行的措施，不计入预计金额。"),
+            evaluator.UNKNOWN_VALIDITY: (
+                "时效未明",
+                "原文未载明有效期的措施或征求意见稿，是否仍在执行请向责任单位确认，不计入预计金额。",
+            ),
+        }
+        return [(Group(name, self.groups.get(name, [])), *texts[name]) for name in evaluator.APART]
+
 
 GROUP_ORDER = [
     evaluator.ELIGIBLE,
     evaluator.MAYBE,
     evaluator.INELIGIBLE,
     evaluator.CONSULT,
-    evaluator.EXPIRED,
+    *evaluator.APART,
 ]
 
 
-def run_check(city, answers, today, measures=None, questions=None):
-    """Evaluate ``answers`` against every measure of ``city`` (two queries at most)."""
+def run_check(city, answers, today, measures=None, questions=None, parameters=None):
+    """Evaluate ``answers`` against every measure of ``city`` as of ``today`` (the 测算日期;
+    four queries at most: measures with rules, questions, parameters and their values)."""
     if questions is None:
         questions = all_questions()
     if measures is None:
         measures = city_measures(city)
+    if parameters is None:
+        parameters = parameter_series()
     infos = {key: question.info() for key, question in questions.items()}
-    rules = [rule_input(measure, today) for measure in measures]
-    results = evaluator.evaluate(answers, rules, infos)
+    rules = [rule_input(measure) for measure in measures]
+    results = evaluator.evaluate(answers, rules, infos, today, parameters)
     groups = {name: [] for name in GROUP_ORDER}
     for measure, result in zip(measures, results, strict=True):
         groups[result.group].append(Entry(measure=measure, result=result))
@@ -135,8 +199,8 @@ def run_check(city, answers, today, measures=None, questions=None):
 
 
 @transaction.atomic
-def save_check(city, district, answers):
-    """Store the answers under a new unguessable token."""
+def save_check(city, district, answers, as_of=None):
+    """Store the answers (and the 测算日期, when one was chosen) under a new token."""
     if district is not None and district.city_id != city.pk:
         district = None
-    return SavedCheck.objects.create(city=city, district=district, answers=answers)
+    return SavedCheck.objects.create(city=city, district=district, answers=answers, as_of=as_of)

@@ -12,7 +12,7 @@ from policies.models import City, District
 from portal.dates import today
 
 from . import evaluator, services
-from .forms import CityForm, QuestionnaireForm
+from .forms import CityForm, QuestionnaireForm, as_of_from
 from .models import SavedCheck
 
 
@@ -35,22 +35,27 @@ def _districts(city):
 @require_http_methods(["GET", "POST"])
 def questions(request, city):
     city = get_object_or_404(City, slug=city)
-    day = today()
+    data = request.POST if request.method == "POST" else request.GET
+    chosen_day = as_of_from(data)
+    day = chosen_day or today()
     measures = services.city_measures(city)
     asked = services.questions_for(measures, services.all_questions(), day)
     districts = _districts(city)
     if request.method == "POST":
         form = QuestionnaireForm(request.POST, questions=asked, districts=districts)
         if form.is_valid():
-            check = services.save_check(city, form.cleaned_data.get("district"), form.answers())
+            check = services.save_check(
+                city, form.cleaned_data.get("district"), form.answers(), form.cleaned_data["as_of"]
+            )
             return redirect(check)
     else:
-        initial = {}
+        initial = {"as_of": chosen_day}
         previous = request.GET.get("from")
         if previous:
             check = SavedCheck.objects.filter(token=previous, city=city).first()
             if check is not None:
                 initial = QuestionnaireForm.initial_from(check.answers, asked)
+                initial["as_of"] = chosen_day or check.as_of
                 if check.district_id:
                     initial["district"] = str(check.district_id)
         form = QuestionnaireForm(initial=initial, questions=asked, districts=districts)
@@ -62,6 +67,7 @@ def questions(request, city):
             "form": form,
             "question_count": len(asked),
             "measure_count": len(measures),
+            "as_of": day,
             "crumbs": [
                 (_("首页"), reverse("home")),
                 (_("政策自测"), reverse("eligibility:start")),
@@ -95,11 +101,15 @@ def result(request, token):
     check = SavedCheck.objects.select_related("city", "district").filter(token=token).first()
     if check is None:
         raise Http404("no such check")
-    day = today()
+    chosen_day = as_of_from(request.GET)
+    day = chosen_day or check.as_of or today()
     questions = services.all_questions()
     outcome = services.run_check(check.city, check.answers, day, questions=questions)
     edit_url = reverse("eligibility:questions", kwargs={"city": check.city.slug})
-    edit_url = f"{edit_url}?{urlencode({'from': check.token})}"
+    edit_query = {"from": check.token}
+    if chosen_day or check.as_of:
+        edit_query["as_of"] = day.isoformat()
+    edit_url = f"{edit_url}?{urlencode(edit_query)}"
     can_apply = _apply_base() is not None
     for entries in outcome.groups.values():
         for entry in entries:
@@ -128,6 +138,8 @@ def result(request, token):
             "summary": outcome.summary,
             "edit_url": edit_url,
             "answered": answered,
+            "as_of": day,
+            "as_of_chosen": bool(chosen_day or check.as_of),
             "share_url": request.build_absolute_uri(check.get_absolute_url()),
             "crumbs": [
                 (_("首页"), reverse("home")),

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from dataclasses import dataclass
 
 CN_DIGITS = {
     "零": 0,
@@ -89,28 +88,9 @@ def support_amounts_yuan(text: str) -> list[int]:
     return found
 
 
-# -- deadline ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    text: str
-    date: datetime.date | None
-    continuing: bool
-
+# -- dates ---------------------------------------------------------------------------------
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-
-
-def deadline(text: str) -> Deadline:
-    """执行期限: the text, the date it names if any, and whether it is open-ended."""
-    text = text.strip().rstrip("。")
-    continuing = bool(re.match(r"^持续(开展|推进)", text))
-    match = _DATE.search(text)
-    date = None
-    if match and not continuing:
-        date = datetime.date(*(int(part) for part in match.groups()))
-    return Deadline(text=text, date=date, continuing=continuing)
 
 
 def parse_date(text: str) -> datetime.date | None:

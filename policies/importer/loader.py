@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from policies import search, taxonomy
 from policies.models import (
+    PERIOD_FIELDS,
     Chapter,
     City,
     Department,
@@ -25,10 +26,11 @@ from policies.models import (
     Measure,
     MeasureDepartment,
     PolicyDocument,
+    period_values,
 )
 from portal.fingerprint import fingerprint
 
-from . import SourceError
+from . import SourceError, periods
 from . import errata as errata_module
 from .cleaning import clean_line, decode
 from .parsing import ParsedDocument, ParsedMeasure, parse
@@ -36,7 +38,16 @@ from .parsing import ParsedDocument, ParsedMeasure, parse
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SOURCES = FIXTURES / "sources"
 
-DOCUMENT_FIELDS = ("title", "issuer", "issued_on", "captured_on", "status", "complete", "city_id")
+DOCUMENT_FIELDS = (
+    "title",
+    "issuer",
+    "issued_on",
+    "captured_on",
+    "status",
+    "complete",
+    "city_id",
+    *PERIOD_FIELDS,
+)
 MEASURE_FIELDS = (
     "chapter_id",
     "path",
@@ -45,10 +56,11 @@ MEASURE_FIELDS = (
     "text",
     "handling",
     "deadline_text",
-    "deadline_date",
-    "deadline_continuing",
+    *PERIOD_FIELDS,
+    "validity_parts",
     "contacts",
     "amounts_yuan",
+    "support_amounts_yuan",
     "max_amount_yuan",
     "free_of_application",
 )
@@ -115,6 +127,22 @@ def import_sources(
     directory: Path = SOURCES, *, overwrite: bool = False, errata_path: Path | None = None
 ) -> Report:
     parsed = parse_sources(directory, errata_path=errata_path)  # nothing written before this
+    curated = periods.load()
+    for document in parsed:  # validity is read (and its curated entries checked) before writing
+        document.period = periods.document_period(
+            document.source, document.clean_text, document.issued_on, curated
+        )
+        year = document.issued_on.year if document.issued_on else None
+        for measure in document.measures:
+            measure.period, measure.parts = periods.measure_periods(
+                document.source,
+                measure.path_key,
+                measure.text,
+                measure.deadline_text,
+                document.period,
+                year,
+                curated,
+            )
     aliases = load_department_aliases()
     report = Report()
     # each measure is indexed once, after all are written, not on every save
@@ -144,9 +172,10 @@ def _document_values(parsed: ParsedDocument, city: City) -> dict:
         "issuer": parsed.issuer,
         "issued_on": parsed.issued_on,
         "captured_on": parsed.captured_on,
-        "status": PolicyDocument.Status.DRAFT if parsed.draft else PolicyDocument.Status.IN_FORCE,
+        "status": PolicyDocument.Status.DRAFT if parsed.draft else PolicyDocument.Status.PUBLISHED,
         "complete": parsed.complete,
         "city_id": city.pk,
+        **period_values(parsed.period),
     }
 
 
@@ -265,7 +294,6 @@ def _departments(parsed: ParsedDocument, city: City, aliases: dict) -> dict[str,
 
 
 def _measure_values(measure: ParsedMeasure, position: int, chapters: dict) -> dict:
-    deadline = measure.deadline
     support = measure.support_amounts_yuan
     chapter = chapters.get(measure.chapter) if measure.chapter else None
     return {
@@ -275,11 +303,12 @@ def _measure_values(measure: ParsedMeasure, position: int, chapters: dict) -> di
         "title": measure.title,
         "text": measure.text,
         "handling": measure.handling_text,
-        "deadline_text": deadline.text,
-        "deadline_date": deadline.date,
-        "deadline_continuing": deadline.continuing,
+        "deadline_text": measure.deadline_text.strip().rstrip("。"),
+        **period_values(measure.period),
+        "validity_parts": measure.parts,
         "contacts": measure.contacts,
         "amounts_yuan": measure.amounts_yuan,
+        "support_amounts_yuan": support,
         "max_amount_yuan": max(support) if support else None,
         "free_of_application": measure.free_of_application,
     }
@@ -317,7 +346,7 @@ def _write_measure(document, measure, position, chapters, departments, overwrite
             row.save(update_fields=["import_fingerprint"])
         report.unchanged += 1
         return None
-    if current != row.import_fingerprint and not overwrite:
+    if row.import_fingerprint and current != row.import_fingerprint and not overwrite:
         report.kept.append(label)  # staff changed it since the last import
         return None
     for name, value in values.items():
@@ -366,7 +395,16 @@ def _write_notes(document: PolicyDocument, parsed: ParsedDocument) -> None:
 
 
 def _after_write(measures: list[Measure]) -> None:
-    """Topics and the search index for measures whose imported content changed or lack them."""
+    """Topics, the search index and the self-check rules' periods for measures whose imported
+    content changed (or that lack topics or an index)."""
+    from policies.eligibility.loader import refresh_periods
+    from policies.eligibility.models import EligibilityRule
+
+    refresh_periods(
+        EligibilityRule.objects.filter(measure__in=[m.pk for m in measures]).select_related(
+            "measure__document"
+        )
+    )
     needing = {m.pk: m for m in [*measures, *Measure.objects.filter(topics=None)]}
     if needing:
         taxonomy.assign_taxonomy(list(needing.values()))

@@ -76,6 +76,8 @@ class ParsedMeasure:
     deadline_text: str = ""
     people: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    period: object = None  # a validity.Period, set by the loader
+    parts: list = field(default_factory=list)  # Measure.validity_parts
 
     @property
     def path_key(self) -> str:
@@ -88,10 +90,6 @@ class ParsedMeasure:
     @property
     def handling_text(self) -> str:
         return "\n".join(self.handling)
-
-    @property
-    def deadline(self) -> f.Deadline:
-        return f.deadline(self.deadline_text)
 
     @property
     def contacts(self) -> list[dict]:
@@ -128,6 +126,7 @@ class ParsedDocument:
     closing: list[str]
     errata: list[AppliedErratum]
     clean_lines: list[Line] = field(default_factory=list)
+    period: object = None  # a validity.Period, set by the loader
 
     @property
     def clean_text(self) -> str:

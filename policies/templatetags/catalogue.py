@@ -2,17 +2,9 @@
 
 from django import template
 
-from policies import formatting
-from policies.models import Measure
+from policies import formatting, validity
 
 register = template.Library()
-
-STATUS_BADGES = {
-    Measure.DeadlineStatus.VALID: "text-bg-success",
-    Measure.DeadlineStatus.EXPIRED: "text-bg-secondary",
-    Measure.DeadlineStatus.CONTINUING: "text-bg-primary",
-    Measure.DeadlineStatus.UNKNOWN: "text-bg-light border",
-}
 
 
 @register.filter
@@ -35,11 +27,32 @@ def citation(measure):
     return formatting.citation(measure)
 
 
+def badge(status) -> dict:
+    status = validity.Status(status)
+    return {"css": validity.BADGE_CSS[status], "label": status.label, "status": status.value}
+
+
 @register.simple_tag
-def deadline_badge(measure, today):
-    """(css class, label) of the deadline status badge against ``today``."""
-    status = Measure.DeadlineStatus(measure.deadline_status(today))
-    return {"css": STATUS_BADGES[status], "label": status.label, "status": status.value}
+def validity_badge(item, today):
+    """The validity status badge of a measure or document on ``today``: css, label, status."""
+    return badge(item.validity_status(today))
+
+
+@register.simple_tag
+def period_badge(period, today, draft=False):
+    """The badge of a part's period (a ``validity.Period``)."""
+    return badge(validity.status_of(period, today, draft=draft))
+
+
+@register.filter
+def period_text(period):
+    return validity.describe(period)
+
+
+@register.filter
+def cn_date(day):
+    """2026年11月30日: the one date format of the portal."""
+    return validity.date_text(day)
 
 
 @register.filter

@@ -1,5 +1,7 @@
 """Registration, login/logout, password reset; demo accounts; load_districts."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -117,6 +119,17 @@ def test_load_districts_is_idempotent_and_complete(catalogue):
     assert Department.objects.filter(level="province", province="辽宁省", city=None).count() >= 4
 
 
+def test_demo_skips_sample_applications_a_measure_does_not_take_yet(catalogue, settings):
+    from applications.models import Application
+
+    settings.DEBUG = True
+    settings.PORTAL_TODAY = "2023-10-16"  # before 鞍山 2024 took effect
+    out = io.StringIO()
+    call_command("create_demo_accounts", stdout=out)
+    assert "未创建示例申报" in out.getvalue() and "尚未开始受理申报" in out.getvalue()
+    assert not Application.objects.exists()
+
+
 def test_demo_gives_district_staff_an_application_to_process(
     catalogue, settings, client, mailoutbox
 ):
@@ -124,6 +137,7 @@ def test_demo_gives_district_staff_an_application_to_process(
     from applications.states import State
 
     settings.DEBUG = True
+    settings.PORTAL_TODAY = "2025-06-01"  # the samples are 鞍山 2024's, in force from 2024-12-02
     call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     applications = Application.objects.filter(enterprise__memberships__user__username="qiye_a")

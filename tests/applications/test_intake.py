@@ -49,7 +49,8 @@ def test_staff_close_applications_and_a_reload_keeps_it(client, catalogue, perso
     )
 
 
-def test_staff_open_a_measure_whose_text_grants_no_money(catalogue, personas):
+def test_staff_open_a_measure_whose_text_grants_no_money(catalogue, personas, settings):
+    settings.PORTAL_TODAY = "2024-06-30"  # 营口's document was issued on 2024-05-31
     measure = measure_at("001_", "11")  # 提升通关便利度: a service
     assert not workflow.takes_applications(measure)
     assert not measure.workflow_stages.exists()

@@ -1,10 +1,12 @@
 """The curated rules and questions of fixtures/eligibility/, read without a database."""
 
+import datetime
 import json
+from decimal import Decimal
 from functools import cache
 
-from policies.eligibility.evaluator import QuestionInfo, RuleInput
-from policies.eligibility.loader import read_fixtures
+from policies.eligibility.evaluator import ParameterSeries, QuestionInfo, RuleInput, evaluate
+from policies.eligibility.loader import read_fixtures, read_parameters
 
 SOURCES = {
     "鞍山2024": "000_6bda17272921f9c3.txt",
@@ -13,6 +15,37 @@ SOURCES = {
     "聊城": "003_76bc870404a33f18.txt",
     "三门峡": "004_e14e5c0ebb4c74ab.txt",
 }
+
+
+# A day inside each document's terms, on which the golden rows are evaluated (a part of a
+# formula with its own period counts only within it; the one-year LPR of that day applies).
+AS_OF = {
+    SOURCES["鞍山2024"]: datetime.date(2025, 6, 30),
+    SOURCES["营口"]: datetime.date(2024, 6, 30),
+    SOURCES["鞍山2023"]: datetime.date(2023, 10, 16),
+    SOURCES["聊城"]: datetime.date(2025, 6, 30),
+    SOURCES["三门峡"]: datetime.date(2022, 6, 30),
+}
+
+
+@cache
+def parameters():
+    """Parameter key → ParameterSeries, from fixtures/eligibility/parameters.toml."""
+    return {
+        entry["key"]: ParameterSeries(
+            key=entry["key"],
+            name=entry["name"],
+            values=tuple(
+                (value["effective_from"], Decimal(str(value["value"])))
+                for value in entry.get("value", [])
+            ),
+        )
+        for entry in read_parameters()
+    }
+
+
+def evaluate_on(answers, rules, as_of):
+    return evaluate(answers, rules, questions(), as_of, parameters())
 
 
 @cache

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from policies.eligibility.models import EligibilityRule
 from policies.eligibility.schema import validate_benefit, validate_conditions
+from tests.policies.helpers import admin_post_data
 
 from .conftest import measure
 from .fixturedata import SOURCES
@@ -50,7 +51,7 @@ def test_it_rejects_malformed_conditions(conditions, fragment):
         ),
         ({"kind": "stages", "of": "x", "stages": [{"value": "a"}]}, "每个阶段需要 value"),
         ({"kind": "per_unit", "of": "x", "unit_amount": 10, "per": 0}, "per 必须是正整数"),
-        ({"kind": "rate_capped", "of": "x", "reference_rate_bp": 0}, "reference_rate_bp"),
+        ({"kind": "rate_capped", "of": "x", "reference_rate_bp": 345}, "不能在规则中写死利率"),
         ({"kind": "sum_of", "parts": []}, "parts 必须是非空"),
         ({"kind": "fixed", "amount": 1, "when": {"nope": 1}}, "未知的运算符“nope”"),
         ([1, 2], "金额公式必须是对象"),
@@ -91,17 +92,10 @@ def test_it_refuses_a_not_encodable_rule_without_reason(rules):
 
 
 def _admin_post(client, rule, **changes):
-    data = {
-        "measure": rule.measure_id,
-        "status": rule.status,
-        "conditions": json.dumps(rule.conditions, ensure_ascii=False),
-        "benefit": json.dumps(rule.benefit, ensure_ascii=False),
-        "clause": rule.clause,
-        "reason": rule.reason,
-        "note": rule.note,
-    }
-    data.update(changes)
+    """The rule's change form as staff would submit it, with ``changes``."""
     url = reverse("admin:eligibility_eligibilityrule_change", args=[rule.pk])
+    data = admin_post_data(client.get(url))
+    data.update(changes)
     return client.post(url, data)
 
 

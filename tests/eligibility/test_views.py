@@ -26,6 +26,13 @@ RETAILER = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _in_2024(settings):
+    """营口 第13条's 当年 awards are the year 2024's (the document's year): these tests run
+    on a day of that year, when they may be claimed."""
+    settings.PORTAL_TODAY = "2024-06-30"
+
+
 def questions_url(city):
     return reverse("eligibility:questions", kwargs={"city": city.slug})
 
@@ -130,12 +137,14 @@ def test_it_explains_bad_input_next_to_the_field_and_keeps_what_was_typed(
 def test_it_shows_the_groups_the_total_and_the_computation(client, yingkou):
     response = client.post(questions_url(yingkou), RETAILER)
     page = client.get(response["Location"]).content.decode()
-    assert re.search(r'id="total">\s*60万元–80万元\s*<', page)
+    # 3% of 2000万 and up to 10万 for registering in 2024; the 次年 award is 2025's
+    assert re.search(r'id="total">\s*60万元–70万元\s*<', page)
     eligible = page.split('id="group-eligible"')[1].split('id="group-maybe"')[0]
     assert "纳统零售额 2000万元 × 3% = 60万元" in eligible
+    assert "次年增速超过全省平均再奖励：未生效（2025年1月1日至2025年12月31日），不计入" in eligible
     retail_13 = measure(SOURCES["营口"], "13")
     assert retail_13.get_absolute_url() in eligible
-    for heading in ("符合", "可能符合", "不符合", "可咨询", "已到期"):
+    for heading in ("符合", "可能符合", "不符合", "可咨询", "时效未明"):
         assert f">{heading} <span" in page
 
 
@@ -192,3 +201,49 @@ def test_it_offers_to_apply_only_when_applications_exist(client, yingkou, monkey
         assert ">在线申报</a>" not in page
     monkeypatch.setattr(views, "_apply_base", lambda: None)
     assert ">在线申报</a>" not in client.get(check.get_absolute_url()).content.decode()
+
+
+def test_it_measures_as_of_a_chosen_day_and_keeps_it_in_the_saved_link(client, yingkou):
+    response = client.post(questions_url(yingkou), RETAILER | {"as_of": "2024-09-30"})
+    check = SavedCheck.objects.latest("created_at")
+    assert check.as_of.isoformat() == "2024-09-30"
+    page = client.get(response["Location"]).content.decode()
+    assert "按 2024年9月30日 有效的政策测算" in page
+    assert f"?from={check.token}&amp;as_of=2024-09-30" in page  # 修改回答 keeps the day
+
+
+def test_it_lists_the_measures_it_excluded_and_why_on_a_later_day(client, yingkou):
+    client.post(questions_url(yingkou), RETAILER)
+    check = SavedCheck.objects.latest("created_at")
+    page = client.get(check.get_absolute_url(), {"as_of": "2026-11-30"}).content.decode()
+    assert re.search(r'id="total">\s*0元\s*<', page)
+    assert "按 2026年11月30日 有效的政策测算" in page
+    assert re.search(r"另有 \d+ 条措施在该日不处于有效期", page)
+    expired = page.split('id="group-expired"')[1].split("</section>")[0]
+    retail_13 = measure(SOURCES["营口"], "13")
+    assert retail_13.get_absolute_url() in expired
+    assert "本条已于2025年12月31日到期，不计入预计金额。" in expired
+    eligible = page.split('id="group-eligible"')[1].split('id="group-maybe"')[0]
+    assert retail_13.get_absolute_url() not in eligible
+
+
+def test_it_refuses_a_bad_day_with_a_message_and_keeps_the_answers(client, yingkou):
+    response = client.post(questions_url(yingkou), RETAILER | {"as_of": "2024-13-45"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "请按 年-月-日 填写日期，如 2025-12-31。" in page
+    assert 'name="online_retail" value="800"' in page
+
+
+@pytest.mark.parametrize(
+    ("today", "group", "total"),
+    [("2025-12-31", "eligible", "1.5万元"), ("2026-01-01", "expired", "0元")],
+)
+def test_the_verdict_flips_when_a_rule_ends(client, anshan, settings, today, group, total):
+    """鞍山 2024 第14条: 一次性扩岗补助 每人1500元, 延续实施至2025年底."""
+    settings.PORTAL_TODAY = today
+    check = SavedCheck.objects.create(city=anshan, answers={"graduates_hired": 10})
+    page = client.get(check.get_absolute_url()).content.decode()
+    section = page.split(f'id="group-{group}"')[1].split("</section>")[0]
+    assert measure(SOURCES["鞍山2024"], "14").get_absolute_url() in section
+    assert re.search(rf'id="total">\s*{total}\s*<', page)

@@ -8,6 +8,7 @@ a page's query count does not grow with the catalogue.
 import datetime
 import itertools
 
+from policies import validity
 from policies.models import (
     Chapter,
     City,
@@ -81,8 +82,11 @@ def add_titled_measures(document, *title_and_texts):
     return measures
 
 
-def add_measures(n, city=None, *, deadline=None, continuing=False, status="in_force"):
-    """A document of ``city`` (a new one by default) with ``n`` measures; returns the document."""
+def add_measures(n, city=None, *, deadline=None, continuing=False, start=None, status="published"):
+    """A document of ``city`` (a new one by default) with ``n`` measures; returns the document.
+
+    Their validity: until ``deadline`` (dated), open-ended when ``continuing``, else unknown;
+    from ``start`` when given."""
     from policies.search import reindex_measures
 
     city = city or add_city()
@@ -116,9 +120,18 @@ def add_measures(n, city=None, *, deadline=None, continuing=False, status="in_fo
             title=f"支持措施{i + 1}：{TEXTS[i % len(TEXTS)][:12]}",
             text=TEXTS[i % len(TEXTS)],
             handling="企业提出申请；县区审核；市局复核。",
-            deadline_date=deadline,
-            deadline_continuing=continuing,
-            deadline_text="2099年12月31日" if deadline else "",
+            valid_from=start,
+            valid_until=deadline,
+            validity_kind=(
+                validity.Kind.DATED
+                if deadline
+                else validity.Kind.OPEN
+                if continuing or start
+                else validity.Kind.UNKNOWN
+            ),
+            validity_words=(f"{deadline:%Y年%-m月%-d日}" if deadline else ""),
+            validity_basis=validity.Basis.DEADLINE if deadline else validity.Basis.DOCUMENT,
+            deadline_text=f"{deadline:%Y年%-m月%-d日}" if deadline else "",
             contacts=[{"name": "张三", "phone": "0412-1234567"}],
             amounts_yuan=[500000, 1000000] if i % 2 == 0 else [],
             max_amount_yuan=1000000 if i % 2 == 0 else None,

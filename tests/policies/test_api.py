@@ -57,12 +57,12 @@ def test_it_shows_a_measure_with_its_fields(client, catalogue, settings):
     assert data["title"] == measure.title
     assert data["text"] == measure.text
     assert data["handling"] == measure.handling
-    assert data["deadline"] == {
-        "text": "2023年12月20日",
-        "date": "2023-12-20",
-        "continuing": False,
-        "status": "valid",
-    }
+    assert data["deadline_text"] == "2023年12月20日"
+    assert data["validity"]["until"] == "2023-12-20"
+    # the draft's measure is 时效未明 before its 执行期限, never 有效
+    assert (data["validity"]["status"], data["validity"]["status_label"]) == ("unknown", "时效未明")
+    assert data["validity"]["words"] == "2023年12月20日"
+    assert data["validity"]["parts"][0]["words"] == "2023年7月至11月"
     assert data["contacts"] == measure.contacts
     assert data["amounts_yuan"] == [1_000_000]
     assert data["free_of_application"] is False
@@ -120,3 +120,28 @@ def test_it_answers_404_as_json_for_unknown_objects(client, catalogue):
 
 def test_it_is_read_only(client, catalogue):
     assert client.post(reverse("api:measures")).status_code == 405
+
+
+def test_it_carries_the_validity_of_a_measure_and_of_its_rule(client, catalogue, settings):
+    settings.PORTAL_TODAY = "2026-11-30"
+    measure = Measure.objects.get(document__source__startswith="000_", path_key="14")
+    data = get(client, reverse("api:measure", args=[measure.pk]))
+    assert (data["validity"]["from"], data["validity"]["until"]) == ("2024-12-02", None)
+    assert (data["validity"]["status"], data["validity"]["words"]) == (
+        "in_force",
+        "本文件自公布之日起施行",
+    )
+    assert [p["status"] for p in data["validity"]["parts"]] == ["expired", "expired"]
+    rule = data["rule"]["validity"]
+    assert (rule["until"], rule["status"], rule["words"]) == ("2025-12-31", "expired", "至2025年底")
+
+
+@pytest.mark.parametrize(
+    ("today", "count"),
+    [("2025-12-31", 0), ("2026-01-01", 5)],  # 鞍山 2023 11（1）–（3）、14、16（2）end 2025-12-31
+)
+def test_its_status_filter_follows_today(client, catalogue, settings, today, count):
+    settings.PORTAL_TODAY = today
+    data = get(client, reverse("api:measures") + "?city=anshan&status=expired&page_size=100")
+    ended_2025 = [m for m in data["results"] if m["validity"]["until"] == "2025-12-31"]
+    assert len(ended_2025) == count

@@ -32,9 +32,11 @@ def test_it_exports_every_document_and_measure(catalogue, capsys):
             "issued_on",
             "status",
             "complete",
+            "validity",
             "measures",
         }
-        assert document["status"] in ("in_force", "draft")
+        assert document["status"] in ("published", "draft")
+        assert set(document["validity"]) == VALIDITY_KEYS
         for measure in document["measures"]:
             assert set(measure) == {
                 "path",
@@ -43,15 +45,35 @@ def test_it_exports_every_document_and_measure(catalogue, capsys):
                 "text",
                 "departments",
                 "handling",
-                "deadline",
+                "deadline_text",
+                "validity",
+                "rule",
                 "contacts",
                 "amounts_yuan",
+                "support_amounts_yuan",
+                "threshold_amounts_yuan",
                 "free_of_application",
             }
-            assert set(measure["deadline"]) == {"text", "date", "continuing"}
+            assert set(measure["validity"]) == VALIDITY_KEYS | {"parts"}
+            if measure["rule"] is not None:
+                assert set(measure["rule"]["validity"]) == VALIDITY_KEYS
 
 
-def test_it_exports_the_fields_of_a_measure(catalogue, capsys):
+VALIDITY_KEYS = {
+    "from",
+    "until",
+    "kind",
+    "status",
+    "status_label",
+    "words",
+    "basis",
+    "note",
+    "text",
+}
+
+
+def test_it_exports_the_fields_of_a_measure(catalogue, capsys, settings):
+    settings.PORTAL_TODAY = "2026-11-30"
     data = export(capsys)
     draft = next(d for d in data["documents"] if d["source"].startswith("002_"))
     assert (draft["city"], draft["province"], draft["issued_on"], draft["status"]) == (
@@ -63,11 +85,37 @@ def test_it_exports_the_fields_of_a_measure(catalogue, capsys):
     tiers = next(m for m in draft["measures"] if m["path"] == [3, 1])
     assert tiers["chapter"] == "支持批发零售企业发展壮大"
     assert tiers["departments"] == ["市商务局"]
-    assert tiers["deadline"] == {
-        "text": "2023年12月31日",
-        "date": "2023-12-31",
-        "continuing": False,
+    assert tiers["deadline_text"] == "2023年12月31日"
+    assert tiers["validity"] == {
+        "from": None,
+        "until": "2023-12-31",
+        "kind": "dated",
+        "status": "expired",
+        "status_label": "已到期",
+        "words": "2023年12月31日",
+        "basis": "deadline",
+        "note": "",
+        "text": "至2023年12月31日",
+        "parts": [
+            {
+                "sentence": tiers["validity"]["parts"][0]["sentence"],
+                "from": "2023-09-01",
+                "until": "2023-11-30",
+                "kind": "dated",
+                "status": "expired",
+                "status_label": "已到期",
+                "words": "2023年9月至11月",
+                "basis": "clause",
+                "note": "",
+                "text": "2023年9月1日至2023年11月30日",
+            }
+        ],
     }
+    assert tiers["rule"]["status"] == "encoded"
+    assert (tiers["rule"]["validity"]["until"], tiers["rule"]["validity"]["status"]) == (
+        "2023-12-31",
+        "expired",
+    )
     assert tiers["contacts"] == [
         {"name": "马龙飞", "role": "市场运行科科长", "phones": ["5899822"]}
     ]

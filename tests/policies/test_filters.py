@@ -7,6 +7,7 @@ from django.http import QueryDict
 
 from policies.filters import MeasureFilter
 from policies.models import Department, Measure
+from policies.validity import FILTER_CHOICES as STATUSES
 from tests.policies.synthetic import add_city, add_measures
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,9 @@ def rows():
     expired = add_measures(2, city_a, deadline=datetime.date(2024, 1, 31))
     continuing = add_measures(2, city_b, continuing=True)
     unknown = add_measures(2, city_b)
-    draft = add_measures(1, city_b, status="draft")
+    draft = add_measures(1, city_b, status="draft", continuing=True)
+    soon = add_measures(1, city_b, deadline=datetime.date(2024, 7, 15))
+    later = add_measures(1, city_b, start=datetime.date(2024, 9, 1), continuing=True)
     return {
         "a": city_a,
         "b": city_b,
@@ -40,6 +43,8 @@ def rows():
         "continuing": continuing,
         "unknown": unknown,
         "draft": draft,
+        "soon": soon,
+        "later": later,
     }
 
 
@@ -58,17 +63,20 @@ def test_it_filters_by_document(rows):
 
 
 def test_it_filters_by_status_against_today(rows):
-    _, in_force = run("status=in_force")
-    _, expired = run("status=expired")
-    _, continuing = run("status=continuing")
-    assert {m.pk for m in in_force} == pks(rows["valid"], rows["continuing"], rows["unknown"])
-    assert {m.pk for m in expired} == pks(rows["expired"])
-    assert {m.pk for m in continuing} == pks(rows["continuing"])
+    found = {status: {m.pk for m in run(f"status={status}")[1]} for status, _ in STATUSES}
+    # 有效 counts 即将到期 too, never 时效未明 or a draft's measures
+    assert found["in_force"] == pks(rows["valid"], rows["continuing"], rows["soon"])
+    assert found["ending_soon"] == pks(rows["soon"])
+    assert found["expired"] == pks(rows["expired"])
+    assert found["not_yet"] == pks(rows["later"])
+    assert found["unknown"] == pks(rows["unknown"], rows["draft"])
 
 
 def test_it_moves_a_measure_to_expired_when_today_passes_its_deadline(rows):
     _, later = run("status=expired", today=datetime.date(2025, 1, 1))
-    assert {m.pk for m in later} == pks(rows["valid"], rows["expired"])
+    assert {m.pk for m in later} == pks(rows["valid"], rows["expired"], rows["soon"])
+    _, started = run("status=in_force", today=datetime.date(2024, 9, 1))
+    assert pks(rows["later"]) <= {m.pk for m in started}
 
 
 def test_it_filters_by_topic_support_type_and_department(rows):

@@ -1,7 +1,5 @@
 """The field parsers, one table each."""
 
-import datetime
-
 import pytest
 
 from policies.importer import fields as f
@@ -42,21 +40,6 @@ def test_it_finds_money_amounts_in_yuan(text, amounts):
 )
 def test_it_tells_support_from_thresholds(text, support):
     assert f.support_amounts_yuan(text) == support
-
-
-@pytest.mark.parametrize(
-    "text,expected",
-    [
-        ("2023年12月20日", ("2023年12月20日", datetime.date(2023, 12, 20), False)),
-        ("持续开展", ("持续开展", None, True)),
-        ("持续推进，按省工信厅要求执行", ("持续推进，按省工信厅要求执行", None, True)),
-        ("结果公布后6个月内。", ("结果公布后6个月内", None, False)),
-        ("", ("", None, False)),
-    ],
-)
-def test_it_reads_a_deadline(text, expected):
-    deadline = f.deadline(text)
-    assert (deadline.text, deadline.date, deadline.continuing) == expected
 
 
 @pytest.mark.parametrize(

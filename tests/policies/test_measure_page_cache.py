@@ -79,12 +79,12 @@ def test_it_shows_a_measure_saved_and_reindexed_at_once(client, measure):
     assert "保存后的新正文" in page(client, measure)
 
 
-def test_it_computes_the_deadline_badge_again_on_another_day(client, settings, catalogue):
-    measure = Measure.objects.filter(deadline_date__isnull=False, deadline_continuing=False).first()
-    settings.PORTAL_TODAY = measure.deadline_date.isoformat()
-    assert 'data-status="valid"' in page(client, measure)
-    settings.PORTAL_TODAY = measure.deadline_date.replace(
-        year=measure.deadline_date.year + 1
+def test_it_computes_the_validity_badge_again_on_another_day(client, settings, catalogue):
+    measure = Measure.objects.get(document__source__startswith="001_", path_key="14")
+    settings.PORTAL_TODAY = measure.valid_until.isoformat()
+    assert 'data-status="ending_soon"' in page(client, measure)
+    settings.PORTAL_TODAY = measure.valid_until.replace(
+        year=measure.valid_until.year + 1
     ).isoformat()
     assert 'data-status="expired"' in page(client, measure)
 

@@ -27,7 +27,9 @@ def test_it_shows_title_text_and_key_facts(client, catalogue, settings):
     assert f'<h1 class="h3">{measure.title}</h1>' in html
     assert measure.text in html
     assert "最高 <strong>100万元</strong>" in html
-    assert 'data-status="valid"' in html
+    # a draft's measure is never in force: 时效未明 although its 执行期限 has not passed
+    assert 'data-status="unknown">时效未明<' in html
+    assert "执行期限" in html and "2023年12月20日" in html
     for support in measure.support_types.all():
         assert support.name in html
     for topic in measure.topics.all():
@@ -35,22 +37,48 @@ def test_it_shows_title_text_and_key_facts(client, catalogue, settings):
 
 
 @pytest.mark.parametrize(
-    ("today", "status", "label"),
-    [("2023-12-01", "valid", "有效"), ("2024-01-01", "expired", "已到期")],
+    ("source", "path", "today", "status", "label"),
+    [
+        # 营口 第14条: the year 2024's awards (curated)
+        ("001", "14", "2024-06-01", "in_force", "有效"),
+        ("001", "14", "2024-12-31", "ending_soon", "即将到期"),
+        ("001", "14", "2025-01-01", "expired", "已到期"),
+        # 鞍山 2024: 本文件自公布之日起施行 (2024-12-02)
+        ("000", "1", "2024-12-01", "not_yet", "未生效"),
+        ("000", "1", "2024-12-02", "in_force", "有效"),
+    ],
 )
-def test_it_computes_the_deadline_badge_against_today(
-    client, catalogue, settings, today, status, label
+def test_it_computes_the_validity_badge_against_today(
+    client, catalogue, settings, source, path, today, status, label
 ):
     settings.PORTAL_TODAY = today
-    html = page(client, get("002", "1.1"))
+    html = page(client, get(source, path))
     assert re.search(rf'data-status="{status}">{label}<', html)
 
 
-def test_it_marks_continuing_and_unknown_deadlines(client, catalogue):
-    continuing = Measure.objects.filter(deadline_continuing=True).first()
-    unknown = Measure.objects.filter(deadline_continuing=False, deadline_date=None).first()
-    assert 'data-status="continuing">持续开展<' in page(client, continuing)
-    assert 'data-status="unknown">期限未明<' in page(client, unknown)
+def test_it_says_plainly_what_is_known_of_a_measure_without_a_stated_period(client, catalogue):
+    html = page(client, get("004", "1"))
+    assert 'data-status="unknown">时效未明<' in html
+    assert "2022年5月27日发布，原文未载明有效期，请向责任单位确认" in html
+
+
+def test_it_shows_each_parts_own_date(client, catalogue, settings):
+    settings.PORTAL_TODAY = "2026-11-30"
+    html = page(client, get("000", "14"))
+    assert 'data-status="in_force">有效<' in html  # the measure: 本文件自公布之日起施行
+    parts = re.search(r'<ul class="small validity-parts.*?</ul>', html, re.S).group(0)
+    assert parts.count('data-part-status="expired"') == 2
+    assert parts.count("其中“至2025年底”：至2025年12月31日") == 2
+    assert "依据（文件）：“本文件自公布之日起施行”" in html
+
+
+def test_it_shows_support_amounts_and_thresholds_as_different_things(client, catalogue):
+    html = page(client, get("001", "13"))
+    amounts = re.search(r'<dd class="support-amounts">(.*?)</dd>', html, re.S).group(1)
+    assert "最高 <strong>100万元</strong>" in amounts
+    thresholds = re.search(r'threshold-amounts">(.*?)</div>', amounts, re.S).group(1)
+    assert "500万元" in thresholds  # 当年网上零售额500万元以上: a threshold, not an award
+    assert "文中金额" not in html
 
 
 def test_it_marks_free_of_application(client, catalogue):

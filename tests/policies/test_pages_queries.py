@@ -24,7 +24,7 @@ PAGES = {
         ),
     ),
     "measure_list_page_2": (11, lambda ctx: reverse("policies:measure_list") + "?page=2"),
-    "measure": (10, lambda ctx: ctx["measure"].get_absolute_url()),
+    "measure": (11, lambda ctx: ctx["measure"].get_absolute_url()),  # +1: its main topic
     "document": (3, lambda ctx: ctx["document"].get_absolute_url()),
     "document_source": (3, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),
     "city": (5, lambda ctx: reverse("policies:city", args=["anshan"])),

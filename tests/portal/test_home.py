@@ -66,7 +66,7 @@ def test_it_lists_measures_whose_deadline_is_near(client, catalogue, settings):
     response = client.get(reverse("home"))
     deadlines = list(response.context["deadlines"])
     # Only the in-force ones: 鞍山's draft also has measures due 2025-12-31.
-    assert Measure.objects.filter(document__status="draft", deadline_date="2025-12-31").exists()
+    assert Measure.objects.filter(document__status="draft", valid_until="2025-12-31").exists()
     assert {m.pk for m in deadlines} == {m.pk for m in soon}
     assert "还有 16 天" in response.content.decode()
 
@@ -84,3 +84,22 @@ def test_it_lists_the_latest_documents_first(client, catalogue):
     dated = [d.issued_on for d in documents if d.issued_on]
     assert dated == sorted(dated, reverse=True)
     assert documents[0] == PolicyDocument.objects.exclude(issued_on=None).order_by("-issued_on")[0]
+
+
+@pytest.mark.parametrize(
+    ("today", "yingkou", "anshan"),
+    [
+        # 营口 第14条、第41条 are the year 2024's (即将到期 on its last day), the rest of 营口
+        # states no validity; 鞍山 2024 takes effect on 2024-12-02 (its draft never counts)
+        ("2024-12-01", 2, 0),
+        ("2024-12-02", 2, 16),
+        ("2024-12-31", 2, 16),
+        ("2025-01-01", 0, 16),
+    ],
+)
+def test_its_city_counts_flip_on_the_days_validity_changes(
+    client, catalogue, settings, today, yingkou, anshan
+):
+    settings.PORTAL_TODAY = today
+    cities = {city.slug: city for city in client.get(reverse("home")).context["cities"]}
+    assert (cities["yingkou"].in_force_count, cities["anshan"].in_force_count) == (yingkou, anshan)

@@ -139,6 +139,10 @@ class Command(BaseCommand):
                 or Application.objects.filter(enterprise=enterprise, measure=measure).exists()
             ):
                 continue
+            problem = services.deadline_problem(measure)
+            if problem:  # e.g. PORTAL_TODAY before the measure took effect
+                self.stdout.write(f"未创建示例申报（{measure}）：{problem}")
+                continue
             application = services.create_draft(
                 user,
                 measure,

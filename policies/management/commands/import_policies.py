@@ -22,8 +22,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--overwrite", action="store_true", help="以原文覆盖管理员在后台修改过的文件和措施"
         )
+        parser.add_argument(
+            "--retag",
+            action="store_true",
+            help="按 fixtures/taxonomy.toml 重新为全部措施分配主题和支持方式（会覆盖后台手工调整的标签）",
+        )
 
-    def handle(self, *args, source_dir, errata, overwrite, **options):
+    def handle(self, *args, source_dir, errata, overwrite, retag, **options):
         try:
             report = import_sources(source_dir, overwrite=overwrite, errata_path=errata)
         except SourceError as error:
@@ -31,3 +36,13 @@ class Command(BaseCommand):
         if options["verbosity"]:
             for line in report.lines():
                 self.stdout.write(line)
+        if retag:
+            from policies import taxonomy
+            from policies.models import Measure
+
+            counts = taxonomy.assign_taxonomy(list(Measure.objects.all()))
+            if options["verbosity"]:
+                self.stdout.write(
+                    f"重新分配标签：措施 {counts['measures']}，主题 {counts['topics']}，"
+                    f"支持方式 {counts['support_types']}"
+                )
