@@ -51,6 +51,40 @@ class Enterprise(models.Model):
         return self.name
 
 
+class EnterpriseAnswer(models.Model):
+    """一企一档: one answer of the enterprise's self-check profile, dated.
+
+    One row per question key, so that answers given in different places (two self-checks,
+    the profile page) never overwrite each other's other answers. The self-check prefills
+    from these rows, and an application carries the ones its measure's rule uses."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="answers", verbose_name=_("企业")
+    )
+    key = models.CharField(_("问题键"), max_length=64)
+    value = models.JSONField(_("回答"))
+    answered_on = models.DateField(_("填写日期"), default=timezone.localdate)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填写人"),
+    )
+
+    class Meta:
+        verbose_name = _("企业档案回答")
+        verbose_name_plural = _("企业档案回答")
+        ordering = ["enterprise", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "key"], name="enterprise_answer_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.key}"
+
+
 class EnterpriseMembership(models.Model):
     """A user acting for an enterprise; an enterprise may have several users."""
 

@@ -1,4 +1,9 @@
-"""Load questions and rules from ``fixtures/eligibility/`` into the database.
+"""Load questions, rules, dated parameters and stacking rules from ``fixtures/eligibility/``.
+
+Layout: ``questions/*.toml`` (every file a list of ``[[question]]``), ``rules/*.toml`` (one
+file per source document: ``source``, ``default_reason`` and ``default_audience`` for the
+measures it does not list, and ``[[rule]]`` entries keyed by ``path``), ``parameters.toml``
+and ``stacking.toml``.
 
 Idempotent: loading twice changes nothing. A row that staff changed in the admin (its
 content no longer matches the fingerprint of what was last loaded) is kept and reported,
@@ -13,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from policies import validity
@@ -20,7 +26,7 @@ from policies.models import Measure, period_values
 from portal.fingerprint import fingerprint
 
 from . import schema
-from .models import EligibilityRule, Parameter, ParameterValue, Question
+from .models import EligibilityRule, Parameter, ParameterValue, Question, StackingRule
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "eligibility"
 
@@ -48,12 +54,43 @@ class Report:
             yield f"  目录中没有这条措施，已跳过：{source} {path}"
 
 
+def _toml(path):
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise FixtureError(f"{path.name}：TOML 格式有误（{error}）") from None
+
+
 def read_fixtures(directory=FIXTURES):
-    with open(directory / "questions.toml", "rb") as handle:
-        questions = tomllib.load(handle).get("question", [])
-    with open(directory / "rules.toml", "rb") as handle:
-        data = tomllib.load(handle)
-    return questions, data.get("rule", []), data.get("document", [])
+    """(questions, rules, documents): rules carry their file's ``source``; documents are
+    the files' defaults (source, default_reason, default_audience)."""
+    questions = []
+    for path in sorted((directory / "questions").glob("*.toml")):
+        for entry in _toml(path).get("question", []):
+            questions.append({**entry, "_file": path.name})
+    rules, documents = [], []
+    for path in sorted((directory / "rules").glob("*.toml")):
+        data = _toml(path)
+        source = data.get("source")
+        if not source:
+            raise FixtureError(f"{path.name}：缺少 source（来源文件名）")
+        for entry in data.get("rule", []):
+            rules.append({**entry, "source": source, "_file": path.name})
+        if data.get("default_reason"):
+            documents.append(
+                {
+                    "source": source,
+                    "default_reason": data["default_reason"],
+                    "default_audience": data.get("default_audience", ""),
+                }
+            )
+    return questions, rules, documents
+
+
+def read_stacking(directory=FIXTURES):
+    path = directory / "stacking.toml"
+    return _toml(path).get("exclusive", []) if path.exists() else []
 
 
 def read_parameters(directory=FIXTURES):
@@ -98,8 +135,25 @@ def load_parameters(entries, overwrite, report):
                 report.unchanged += 1
 
 
-def _question_content(entry):
+def _json_or_none(value, where):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dict):
+        return value
+    try:
+        return json.loads(value)
+    except (TypeError, json.JSONDecodeError) as error:
+        raise FixtureError(f"{where}：不是有效的 JSON（{error}）") from None
+
+
+def _question_content(entry, where):
     max_value = entry.get("max_value")
+    choices = [
+        [*choice[:2], _json_or_none(choice[2], f"{where} 选项“{choice[1]}”的条件")]
+        if len(choice) == 3
+        else list(choice)
+        for choice in entry.get("choices", [])
+    ]
     return {
         "label": entry["label"],
         "wording": entry["wording"],
@@ -107,10 +161,13 @@ def _question_content(entry):
         "type": entry["type"],
         "section": entry["section"],
         "order": entry.get("order", 0),
-        "choices": entry.get("choices", []),
+        "choices": choices,
         "unit": entry.get("unit", ""),
         "max_value": None if max_value is None else str(Decimal(str(max_value)).normalize()),
         "required": entry.get("required", False),
+        "statement": entry.get("statement", ""),
+        "negation": entry.get("negation", ""),
+        "ask_if": _json_or_none(entry.get("ask_if"), f"{where} 的 ask_if"),
     }
 
 
@@ -119,6 +176,7 @@ def _rule_content(entry, where):
     if status not in EligibilityRule.Status.values:
         raise FixtureError(f"{where}：status 应为 encoded 或 not_encodable")
     content = {
+        "audience": entry.get("audience", "") if status != EligibilityRule.Status.ENCODED else "",
         "status": status,
         "conditions": None,
         "benefit": None,
@@ -127,6 +185,13 @@ def _rule_content(entry, where):
         "note": entry.get("note", "").strip(),
         "validity": _rule_validity(entry, where),
     }
+    if status != EligibilityRule.Status.ENCODED and (
+        content["audience"] not in EligibilityRule.Audience.values
+    ):
+        raise FixtureError(
+            f"{where}：可咨询的措施须注明 audience（government 面向政府、individual 面向个人、"
+            "unconditional 无任何条件）"
+        )
     if status == EligibilityRule.Status.ENCODED:
         try:
             content["conditions"] = json.loads(entry["conditions"])
@@ -162,7 +227,7 @@ def _rule_validity(entry, where):
 
 def rule_values(content):
     """The model field values of a rule's fixture content."""
-    values = {key: content[key] for key in ("status", "clause", "reason", "note")}
+    values = {key: content[key] for key in ("audience", "status", "clause", "reason", "note")}
     values["conditions"] = (
         content["conditions"] if content["conditions"] is not None else {"all": []}
     )
@@ -216,8 +281,12 @@ QUESTION_FIELDS = [
     "unit",
     "max_value",
     "required",
+    "statement",
+    "negation",
+    "ask_if",
 ]
 RULE_FIELDS = [
+    "audience",
     "status",
     "conditions",
     "benefit",
@@ -240,19 +309,28 @@ def load(overwrite=False, directory=FIXTURES):
     load_parameters(read_parameters(directory), overwrite, report)
     parameters = set(Parameter.objects.values_list("key", flat=True))
 
-    keys = set()
+    seen = {}
     for index, entry in enumerate(question_entries):
-        where = f"questions.toml 第 {index + 1} 个问题（{entry.get('key', '?')}）"
+        where = f"{entry['_file']} 第 {index + 1} 个问题（{entry.get('key', '?')}）"
+        if entry.get("key") in seen:
+            raise FixtureError(f"{where}：问题键与 {seen[entry['key']]} 重复")
+        seen[entry.get("key")] = entry["_file"]
         try:
-            content = _question_content(entry)
+            content = _question_content(entry, where)
         except KeyError as error:
             raise FixtureError(f"{where}：缺少字段 {error}") from None
         question = Question.objects.filter(key=entry["key"]).first() or Question(key=entry["key"])
         probe = Question(key=entry["key"], **{k: content[k] for k in QUESTION_FIELDS})
-        probe.clean()
-        keys.add(entry["key"])
+        try:
+            probe.clean()
+        except ValidationError as error:
+            raise FixtureError(f"{where}：{'；'.join(error.messages)}") from None
         _apply(question, content, overwrite, report, f"问题 {entry['key']}", QUESTION_FIELDS)
-    keys |= set(Question.objects.values_list("key", flat=True))
+    keys = {question.key: question.info() for question in Question.objects.all()}
+    for question in Question.objects.exclude(ask_if=None):
+        errors = schema.validate_conditions(question.ask_if, "提问条件", known_keys=keys)
+        if errors:
+            raise FixtureError(f"问题 {question.key}：" + "；".join(errors))
 
     measures = {
         (m.document.source, m.path_key): m
@@ -261,7 +339,7 @@ def load(overwrite=False, directory=FIXTURES):
     covered = set()
     for entry in rule_entries:
         source, path = entry.get("source"), str(entry.get("path"))
-        where = f"rules.toml 规则 {source} {path}"
+        where = f"rules/{entry['_file']} 规则 {path}"
         content = _rule_content(entry, where)
         if content["status"] == EligibilityRule.Status.ENCODED:
             errors = schema.validate_conditions(content["conditions"], known_keys=keys)
@@ -282,6 +360,7 @@ def load(overwrite=False, directory=FIXTURES):
         for (source, path), measure in measures.items():
             if source == document["source"] and (source, path) not in covered:
                 content = {
+                    "audience": document["default_audience"],
                     "status": EligibilityRule.Status.NOT_ENCODABLE,
                     "conditions": None,
                     "benefit": None,
@@ -291,8 +370,50 @@ def load(overwrite=False, directory=FIXTURES):
                     "validity": None,
                 }
                 _save_rule(measure, content, overwrite, report)
+    load_stacking(read_stacking(directory), measures, overwrite, report)
     refresh_periods(EligibilityRule.objects.select_related("measure__document"))
     return report
+
+
+def load_stacking(entries, measures, overwrite, report):
+    """不重复享受 rules: created or updated by name, kept when staff changed them."""
+    for entry in entries:
+        where = f"stacking.toml {entry.get('name', '?')}"
+        try:
+            cited = measures[(entry["source"], str(entry["path"]))]
+            members = [measures[(source, str(path))] for source, path in entry["measures"]]
+        except KeyError as error:
+            raise FixtureError(f"{where}：目录中没有措施 {error}") from None
+        if entry["clause"] not in cited.text:
+            raise FixtureError(f"{where}：条款原文不在第{cited.path_key}条正文中")
+        content = {
+            "clause": entry["clause"],
+            "cited": cited.pk,
+            "measures": sorted(m.pk for m in members),
+        }
+        rule = StackingRule.objects.filter(name=entry["name"]).first()
+        current = (
+            {
+                "clause": rule.clause,
+                "cited": rule.cited_measure_id,
+                "measures": sorted(rule.measures.values_list("pk", flat=True)),
+            }
+            if rule
+            else None
+        )
+        if current == content:
+            report.unchanged += 1
+            continue
+        if rule and rule.fixture_fingerprint and fingerprint(current) != rule.fixture_fingerprint:
+            if not overwrite:
+                report.kept.append(f"不重复享受规则 {entry['name']}")
+                continue
+        rule = rule or StackingRule(name=entry["name"])
+        rule.clause, rule.cited_measure = entry["clause"], cited
+        rule.fixture_fingerprint = fingerprint(content)
+        rule.save()
+        rule.measures.set(members)
+        report.created += 1
 
 
 def refresh_periods(rules) -> int:

@@ -84,21 +84,36 @@ def parameter_series() -> dict:
 
 
 class Question(models.Model):
+    """A question of the self-check, or a fact derived from the answers (``derived``).
+
+    Questions are asked in steps: the profile first, then the enterprise's situation (two
+    multiple-choice questions), then themes — each step only what a measure still possible
+    for the enterprise depends on (``policies.eligibility.steps``). ``ask_if`` (a condition
+    in the rule language) further limits a question to the enterprises it concerns."""
+
     class Type(models.TextChoices):
         YES_NO = evaluator.YES_NO, _("是/否")
         CHOICE = evaluator.CHOICE, _("单选")
+        MULTI = evaluator.MULTI, _("多选")
         NUMBER = evaluator.NUMBER, _("数字")
         MONEY_WAN = evaluator.MONEY_WAN, _("金额（万元）")
         DATE = evaluator.DATE, _("日期")
         COUNT = evaluator.COUNT, _("数量")
+        DERIVED = evaluator.DERIVED, _("推导（不提问）")
 
     class Section(models.TextChoices):
-        # In the order they are asked: where, what, recognitions, what happened, figures.
-        LOCATION = "location", _("所在地")
-        TYPE = "type", _("企业类型")
-        RECOGNITION = "recognition", _("资质认定")
-        EVENTS = "events", _("经营事项")
-        FIGURES = "figures", _("经营数据")
+        # In the order they are asked.
+        PROFILE = "profile", _("企业基本情况")
+        SITUATION = "situation", _("企业身份与经营情况")
+        COMMERCE = "commerce", _("商贸与消费")
+        TRADE = "trade", _("外贸与对外合作")
+        INNOVATION = "innovation", _("科技创新")
+        FINANCE = "finance", _("融资与上市")
+        TALENT = "talent", _("用工与人才")
+        AGRICULTURE = "agriculture", _("农业")
+        CULTURE = "culture", _("文化、旅游与体育")
+        PROJECTS = "projects", _("项目、用地与环境")
+        OTHER = "other", _("其他")
 
     SECTION_ORDER = [choice.value for choice in Section]
 
@@ -110,13 +125,36 @@ class Question(models.Model):
     section = models.CharField(_("分组"), max_length=16, choices=Section.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     choices = models.JSONField(
-        _("选项"), default=list, blank=True, help_text=_("单选题的选项：[[取值, 显示文字], …]")
+        _("选项"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "单选、多选题的选项：[[取值, 显示文字], …]；可加第三项条件，只向符合的企业显示该选项"
+        ),
     )
     unit = models.CharField(_("单位"), max_length=16, blank=True)
     max_value = models.DecimalField(
         _("最大合理值"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     required = models.BooleanField(_("必答"), default=False)
+    statement = models.CharField(
+        _("肯定表述"),
+        max_length=100,
+        blank=True,
+        help_text=_("是/否题：回答“是”时的事实，如“首次纳入统计部门调查单位库”"),
+    )
+    negation = models.CharField(
+        _("否定表述"),
+        max_length=100,
+        blank=True,
+        help_text=_("是/否题：回答“否”时的事实，如“非当年注册成立”；留空则为“并非…”"),
+    )
+    ask_if = models.JSONField(
+        _("提问条件"),
+        null=True,
+        blank=True,
+        help_text=_("满足此条件（规则语言）才提问；留空则凡有措施需要即提问"),
+    )
     fixture_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
@@ -131,14 +169,32 @@ class Question(models.Model):
         errors = {}
         if not self.key.isidentifier():
             errors["key"] = _("问题键只能包含字母、数字和下划线，且不能以数字开头。")
-        if self.type == self.Type.CHOICE:
+        if self.type in (self.Type.CHOICE, self.Type.MULTI):
             if not isinstance(self.choices, list) or not self.choices:
-                errors["choices"] = _("单选题需要至少一个选项。")
+                errors["choices"] = _("选择题需要至少一个选项。")
             elif not all(
-                isinstance(c, list) and len(c) == 2 and all(isinstance(v, str) for v in c)
+                isinstance(c, list)
+                and len(c) in (2, 3)
+                and all(isinstance(v, str) for v in c[:2])
+                and (len(c) == 2 or isinstance(c[2], dict))
                 for c in self.choices
             ):
-                errors["choices"] = _("选项格式应为 [[取值, 显示文字], …]。")
+                errors["choices"] = _("选项格式应为 [[取值, 显示文字], …]（第三项可为显示条件）。")
+            else:
+                option_errors = [
+                    message
+                    for c in self.choices
+                    if len(c) == 3
+                    for message in schema.validate_conditions(c[2], f"选项“{c[1]}”的条件")
+                ]
+                if option_errors:
+                    errors["choices"] = option_errors
+        if self.type == self.Type.YES_NO and not self.statement.strip():
+            errors["statement"] = _("是/否题需要肯定表述，用于向企业解释条件。")
+        if self.ask_if is not None:
+            ask_errors = schema.validate_conditions(self.ask_if, "提问条件")
+            if ask_errors:
+                errors["ask_if"] = ask_errors
         if errors:
             raise ValidationError(errors)
 
@@ -154,6 +210,9 @@ class Question(models.Model):
             "unit": self.unit,
             "max_value": None if self.max_value is None else str(self.max_value.normalize()),
             "required": self.required,
+            "statement": self.statement,
+            "negation": self.negation,
+            "ask_if": self.ask_if,
         }
 
     def info(self) -> evaluator.QuestionInfo:
@@ -161,9 +220,15 @@ class Question(models.Model):
             key=self.key,
             label=self.label,
             type=self.type,
-            choices={value: label for value, label in self.choices or []},
+            choices={c[0]: c[1] for c in self.choices or []},
             unit=self.unit,
+            statement=self.statement,
+            negation=self.negation,
         )
+
+    @property
+    def asked(self) -> bool:
+        return self.type != self.Type.DERIVED
 
 
 class EligibilityRuleQuerySet(models.QuerySet):
@@ -193,8 +258,19 @@ class EligibilityRule(ValidityFields):
         _("条件"), default=dict, blank=True, help_text=_("见 policies/eligibility/schema.py")
     )
     benefit = models.JSONField(_("金额公式"), null=True, blank=True)
+
+    class Audience(models.TextChoices):
+        """Why a measure is 可咨询 rather than encoded (the only three reasons allowed)."""
+
+        GOVERNMENT = "government", _("面向政府或部门")
+        INDIVIDUAL = "individual", _("面向个人")
+        UNCONDITIONAL = "unconditional", _("无任何条件，普遍适用")
+
     clause = models.TextField(_("所依据的条款原文"), blank=True)
     reason = models.TextField(_("不可编码的原因"), blank=True)
+    audience = models.CharField(
+        _("可咨询的类别"), max_length=16, choices=Audience.choices, blank=True
+    )
     note = models.TextField(_("说明"), blank=True)
     question_keys = models.JSONField(_("使用的问题"), default=list, blank=True, editable=False)
     fixture_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -234,7 +310,7 @@ class EligibilityRule(ValidityFields):
     def clean(self):
         errors = {}
         if self.status == self.Status.ENCODED:
-            known = set(Question.objects.values_list("key", flat=True))
+            known = {q.key: q.info() for q in Question.objects.all()}
             condition_errors = schema.validate_conditions(self.conditions, known_keys=known)
             if condition_errors:
                 errors["conditions"] = condition_errors
@@ -250,14 +326,20 @@ class EligibilityRule(ValidityFields):
                     errors["benefit"] = benefit_errors
             if not self.clause.strip():
                 errors["clause"] = [_("请引用规则所依据的条款原文。")]
-        elif not self.reason.strip():
-            errors["reason"] = [_("请说明不可编码的原因（将作为“可咨询”显示给企业）。")]
+        else:
+            if not self.reason.strip():
+                errors["reason"] = [_("请说明不可编码的原因（将作为“可咨询”显示给企业）。")]
+            if not self.audience:
+                errors["audience"] = [
+                    _("可咨询仅限面向政府、面向个人或无任何条件的措施，请选择类别。")
+                ]
         if errors:
             raise ValidationError(errors)
 
     def content(self):
         explicit = self.validity_basis == validity.Basis.RULE
         return {
+            "audience": self.audience,
             "status": self.status,
             "conditions": self.conditions if self.status == self.Status.ENCODED else None,
             "benefit": self.benefit if self.status == self.Status.ENCODED else None,
@@ -302,6 +384,10 @@ class SavedCheck(models.Model):
         verbose_name=_("县（市）区"),
     )
     answers = models.JSONField(_("回答"), default=dict, blank=True)
+    skipped = models.JSONField(
+        _("跳过的问题"), default=list, blank=True, help_text=_("企业选择不回答的问题，不再追问")
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
     as_of = models.DateField(
         _("测算日期"), null=True, blank=True, help_text=_("留空：按查看当天测算")
     )
@@ -317,3 +403,45 @@ class SavedCheck(models.Model):
 
     def get_absolute_url(self):
         return reverse("eligibility:result", kwargs={"token": self.token})
+
+    def next_url(self):
+        return reverse("eligibility:next", kwargs={"token": self.token})
+
+    def summary_url(self):
+        return reverse("eligibility:summary", kwargs={"token": self.token})
+
+
+class StackingRule(models.Model):
+    """Measures a clause forbids combining (不重复享受、就高不就低): in a self-check total only
+    the most generous of them counts. The clause is quoted and its measure cited."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    clause = models.TextField(_("所依据的条款原文"))
+    cited_measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="stacking_clauses",
+        verbose_name=_("条款出处"),
+    )
+    measures = models.ManyToManyField(
+        Measure, related_name="stacking_rules", verbose_name=_("不可同时享受的措施")
+    )
+    fixture_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("不重复享受规则")
+        verbose_name_plural = _("不重复享受规则")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.clause and self.cited_measure_id and self.clause not in self.cited_measure.text:
+            raise ValidationError({"clause": _("条款原文须出自所引措施的正文。")})
+
+    def exclusive(self, measure_ids=None) -> evaluator.Exclusive:
+        ids = measure_ids if measure_ids is not None else self.measures.values_list("pk", flat=True)
+        return evaluator.Exclusive(
+            measure_ids=frozenset(ids), clause=self.clause, source=str(self.cited_measure)
+        )

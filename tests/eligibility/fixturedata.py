@@ -56,8 +56,10 @@ def questions():
             key=entry["key"],
             label=entry["label"],
             type=entry["type"],
-            choices={value: label for value, label in entry.get("choices", [])},
+            choices={choice[0]: choice[1] for choice in entry.get("choices", [])},
             unit=entry.get("unit", ""),
+            statement=entry.get("statement", ""),
+            negation=entry.get("negation", ""),
         )
         for entry in entries
     }
@@ -89,3 +91,32 @@ def rules():
 
 def encoded_rules():
     return {key: rule for key, rule in rules().items() if rule.status == "encoded"}
+
+
+def answer_strategy(key):
+    """Hypothesis: answers of the right type for a question of the fixtures."""
+    from hypothesis import strategies as st
+
+    entry = question_entries()[key]
+    kind = entry["type"]
+    if kind == "yes_no":
+        return st.booleans()
+    if kind == "choice":
+        return st.sampled_from([choice[0] for choice in entry["choices"]])
+    if kind == "multi":
+        values = [choice[0] for choice in entry["choices"]]
+        return st.lists(st.sampled_from(values), unique=True, max_size=len(values))
+    if kind == "date":
+        return st.dates(
+            min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2026, 12, 31)
+        ).map(lambda day: day.isoformat())
+    if kind == "count":
+        return st.integers(min_value=0, max_value=int(entry.get("max_value", 10**6)))
+    return st.one_of(
+        st.integers(min_value=0, max_value=int(entry.get("max_value", 10**7))),
+        st.decimals(min_value=0, max_value=10**7, places=2).map(float),
+    )
+
+
+def asked_keys():
+    return sorted(key for key, entry in question_entries().items() if entry["type"] != "derived")
