@@ -28,6 +28,6 @@ def covered_by(golden, source, topics=None):
     encoded = {path for (s, path) in encoded_rules() if s == source and mine(path)}
     assert encoded == covered, sorted(encoded ^ covered)
     for (s, path), rule in encoded_rules().items():
-        if s == source and rule.benefit["kind"] == "tiers":
+        if s == source and mine(path) and rule.benefit["kind"] == "tiers":
             verdicts = {row[3] for row in golden if row[1] == path}
             assert verdicts >= {ELIGIBLE, INELIGIBLE}, path
