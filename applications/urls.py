@@ -7,6 +7,7 @@ app_name = "applications"
 urlpatterns = [
     path("", views.my_applications, name="my_applications"),
     path("start/<int:measure_pk>/", views.start, name="start"),
+    path("profile/", views.enterprise_profile, name="profile"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/upload/", views.upload, name="upload"),

@@ -28,6 +28,7 @@ from .models import (
     EnterpriseMembership,
     Signoff,
 )
+from .profile import dated_answers, store_answers, stored_answers
 from .timeline import build_timeline
 from .uploads import required_materials
 
@@ -87,37 +88,47 @@ def _own(request, pk) -> Application:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _saved_check_answers(token):
-    """Answers of an eligibility self-check, as {label: value} (empty if unavailable)."""
-    if not token:
-        return None, {}
-    try:
-        from policies.eligibility.models import Question, SavedCheck
-    except ImportError:  # the eligibility app is optional for applications
-        return None, {}
-    check = SavedCheck.objects.filter(token=token).first()
-    if check is None:
-        return None, {}
-    questions = {q.key: q for q in Question.objects.filter(key__in=list(check.answers))}
+def _answers_as_figures(answers, keys=None):
+    """Self-check answers as the application's {label: value} figures (only ``keys``, when
+    given: those the measure's rule uses)."""
+    from policies.eligibility.models import Question
+    from policies.eligibility.views import answer_text
+
+    wanted = [k for k in answers if keys is None or k in keys]
+    questions = {q.key: q for q in Question.objects.filter(key__in=wanted)}
     figures = {}
-    for key, value in check.answers.items():
-        question = questions.get(key)
-        if value in (None, ""):
+    for key in wanted:
+        question, value = questions.get(key), answers[key]
+        if value in (None, "") or question is None or not question.asked:
             continue
-        if isinstance(value, bool):
-            value = _("是") if value else _("否")
-        label = question.label if question else key
-        unit = getattr(question, "unit", "") or (
-            _("万元") if question and question.type == "money_wan" else ""
-        )
-        figures[label] = f"{value} {unit}".strip()
-    return check, figures
+        figures[question.label] = answer_text(question, value)
+    return figures
+
+
+def _saved_check_answers(token, enterprise=None, measure=None):
+    """The figures an application starts with: the answers of the self-check it comes
+    from (``?check=token``), else, for an enterprise, those of its 一企一档 that the measure's
+    rule uses. (check or None, {label: value})."""
+    from policies.eligibility.models import SavedCheck
+
+    check = SavedCheck.objects.filter(token=token[:64]).first() if token else None
+    if check is not None:
+        return check, _answers_as_figures(check.answers)
+    if enterprise is None or measure is None:
+        return None, {}
+    rule = getattr(measure, "eligibility_rule", None)
+    keys = set(rule.question_keys) if rule is not None else set()
+    if not keys:
+        return None, {}
+    return None, _answers_as_figures(stored_answers(enterprise), keys)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request, measure_pk):
-    measure = get_object_or_404(Measure.objects.select_related("document__city"), pk=measure_pk)
+    measure = get_object_or_404(
+        Measure.objects.select_related("document__city", "eligibility_rule"), pk=measure_pk
+    )
     enterprise = services.enterprise_of(request.user)
     if not workflow.takes_applications(measure):
         return render(request, "applications/not_accepting.html", {"measure": measure})
@@ -125,7 +136,9 @@ def start(request, measure_pk):
         return render(
             request, "applications/enterprise_required.html", {"measure": measure}, status=403
         )
-    check, figures = _saved_check_answers(request.GET.get("check") or request.POST.get("check"))
+    check, figures = _saved_check_answers(
+        request.GET.get("check") or request.POST.get("check"), enterprise, measure
+    )
     draft = Application(enterprise=enterprise, measure=measure, figures=figures)
     form = ApplicationForm(request.POST if request.method == "POST" else None, instance=draft)
     if request.method == "POST" and form.is_valid():
@@ -326,3 +339,49 @@ def attachment(request, pk, attachment):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_profile(request):
+    """一企一档: the enterprise's self-check answers, dated, editable in one place. The
+    profile questions are always offered; the others once answered in a self-check."""
+    from policies.eligibility.forms import ProfileForm
+    from policies.eligibility.models import Question
+
+    enterprise = services.enterprise_of(request.user)
+    if enterprise is None:
+        return render(request, "applications/enterprise_required.html", status=403)
+    dated = dated_answers(enterprise)
+    questions = [
+        q
+        for q in Question.objects.all()
+        if q.asked and (q.section == Question.Section.PROFILE or q.key in dated)
+    ]
+    order = {section: index for index, section in enumerate(Question.SECTION_ORDER)}
+    questions.sort(key=lambda q: (order.get(q.section, 99), q.order, q.key))
+    answers = {key: value for key, (value, _on) in dated.items()}
+    if request.method == "POST":
+        form = ProfileForm(request.POST, questions=questions)
+        if form.is_valid():
+            given, blank = form.answers()
+            changed = {k: v for k, v in given.items() if answers.get(k) != v}
+            store_answers(
+                enterprise, request.user, changed, forget=[k for k in blank if k in answers]
+            )
+            messages.success(request, _("企业档案已保存。"))
+            return redirect("applications:profile")
+    else:
+        form = ProfileForm(
+            initial=ProfileForm.initial_from(answers, questions), questions=questions
+        )
+    return render(
+        request,
+        "applications/profile.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "dated": dated,
+            "rows": [(q, dated[q.key]) for q in questions if q.key in dated],
+        },
+    )

@@ -5,6 +5,7 @@ figure, a required answer left out) gets a message in Chinese next to the field,
 form is shown again with everything that was typed.
 """
 
+import json
 from decimal import Decimal
 
 from crispy_forms.bootstrap import AppendedText, InlineRadios
@@ -53,7 +54,10 @@ def _number_messages(question):
     }
 
 
-def field_for(question):
+def field_for(question, options=None):
+    """The form field of a question; ``options``: the (value, label) choices this enterprise
+    is shown (a choice question may show fewer than it has). Every field is optional but
+    the required questions': left blank, a question is skipped."""
     common = {
         "label": question.wording,
         "help_text": question.help_text,
@@ -68,9 +72,17 @@ def field_for(question):
             error_messages={"required": _("请选择“是”或“否”。")},
             **common,
         )
-    if kind == Question.Type.CHOICE:
+    if kind in (Question.Type.CHOICE, Question.Type.MULTI):
+        options = options if options is not None else [tuple(c[:2]) for c in question.choices]
+        if kind == Question.Type.MULTI:
+            return forms.MultipleChoiceField(
+                choices=options,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": _("请从列表中选择。")},
+                **(common | {"required": False}),
+            )
         return forms.ChoiceField(
-            choices=[(UNANSWERED, _("请选择"))] + [tuple(c) for c in question.choices],
+            choices=[(UNANSWERED, _("请选择（不清楚可不选）"))] + list(options),
             error_messages={
                 "required": _("请选择一项。"),
                 "invalid_choice": _("请从列表中选择。"),
@@ -82,7 +94,7 @@ def field_for(question):
             widget=forms.DateInput(attrs={"type": "date"}),
             error_messages={
                 "required": _("请填写日期。"),
-                "invalid": _("请按 年-月-日 填写日期。"),
+                "invalid": _("请按 年-月-日 填写日期，如 2020-05-18。"),
             },
             **common,
         )
@@ -108,10 +120,13 @@ def field_for(question):
 
 
 def to_answer(question, value):
-    """A cleaned form value as stored in ``SavedCheck.answers`` (JSON), or None if unanswered."""
+    """A cleaned form value as stored in ``SavedCheck.answers`` (JSON), or None if unanswered
+    (skipped). A multiple choice with nothing ticked is an answer: none applies."""
+    kind = question.type
+    if kind == Question.Type.MULTI:
+        return sorted(value or [])
     if value in (None, UNANSWERED):
         return None
-    kind = question.type
     if kind == Question.Type.YES_NO:
         return value == "yes"
     if kind == Question.Type.DATE:
@@ -158,43 +173,69 @@ def as_of_from(data):
     return form.cleaned_data.get("as_of") if form.is_valid() else None
 
 
-class QuestionnaireForm(forms.Form):
-    """District (when the city has any), the 测算日期 and the questions, grouped in sections."""
+class StepForm(forms.Form):
+    """One step of the questionnaire: its questions (the profile step also the district and
+    the 测算日期). A question left blank (or answered 不确定) is skipped, never asked again;
+    bad input gets a message in Chinese next to the field and everything typed is kept."""
 
-    def __init__(self, *args, questions, districts, **kwargs):
+    def __init__(
+        self, *args, step, options, districts=None, profile=False, conditional=(), **kwargs
+    ):
+        """``conditional``: questions whose ``ask_if`` depends on answers of this very step
+        (the 具体行业 once the 门类 is chosen). They are rendered disabled and hidden, for
+        JavaScript to reveal when their condition holds; without it they are asked in the
+        next step. Absent from the submitted data, they are neither answered nor skipped."""
         super().__init__(*args, **kwargs)
-        self.questions = {question.key: question for question in questions}
-        self.districts = list(districts)
-        self.fields["as_of"] = AsOfForm.base_fields["as_of"]
-        location = ["as_of"]
-        if self.districts:
-            self.fields["district"] = forms.TypedChoiceField(
-                label=_("企业所在县（市）区"),
-                choices=[("", _("请选择县（市）区"))]
-                + [(str(d.pk), d.name) for d in self.districts],
-                coerce=int,
-                required=False,
-                error_messages={"invalid_choice": _("请从列表中选择县（市）区。")},
-            )
-            location.append("district")
-        sections = {section: [] for section in Question.SECTION_ORDER}
-        for question in questions:
-            self.fields[question.key] = field_for(question)
-            sections.setdefault(question.section, []).append(question)
-        labels = dict(Question.Section.choices)
-        layout = []
-        for section, members in sections.items():
-            names = location if section == Question.Section.LOCATION else []
-            items = [self._layout_item(q) for q in members]
-            if names or items:
-                layout.append(
-                    Fieldset(
-                        labels.get(section, section), *names, *items, css_class="check-section"
-                    )
+        self.questions = {question.key: question for question in step.questions}
+        self.conditional = {question.key: question for question in conditional}
+        self.districts = list(districts or [])
+        self.profile = profile
+        names = []
+        if profile:
+            if self.districts:
+                self.fields["district"] = forms.TypedChoiceField(
+                    label=_("企业所在县（市）区"),
+                    choices=[("", _("请选择县（市）区"))]
+                    + [(str(d.pk), d.name) for d in self.districts],
+                    coerce=int,
+                    required=False,
+                    error_messages={"invalid_choice": _("请从列表中选择县（市）区。")},
                 )
+                names.append("district")
+        for question in step.questions:
+            self.fields[question.key] = field_for(question, options.get(question.key))
+            names.append(question.key)
+        for question in self.conditional.values():
+            field = field_for(question, [tuple(c[:2]) for c in question.choices or []])
+            field.widget.attrs.update(
+                {
+                    "disabled": "disabled",
+                    "data-ask-if": json.dumps(question.ask_if, ensure_ascii=False),
+                    "data-option-if": json.dumps(
+                        {c[0]: c[2] for c in question.choices or [] if len(c) == 3},
+                        ensure_ascii=False,
+                    ),
+                }
+            )
+            self.fields[question.key] = field
+        if profile:
+            self.fields["as_of"] = AsOfForm.base_fields["as_of"]
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        items = []
+        for name in names:
+            if name not in self.questions:
+                items.append(name)
+                continue
+            items.append(self._layout_item(self.questions[name]))
+            items += [
+                Div(self._layout_item(q), css_class="ask-if", hidden="hidden")
+                for q in self.conditional.values()
+                if self._revealed_after(q, name)
+            ]
+        if profile:
+            items.append(Div("as_of", css_class="as-of-field"))
+        self.helper.layout = Layout(Fieldset(step.label, *items, css_class="check-section"))
 
     def _layout_item(self, question):
         if question.type == Question.Type.YES_NO:
@@ -205,6 +246,15 @@ class QuestionnaireForm(forms.Form):
             return AppendedText(question.key, question.unit)
         return Div(question.key)
 
+    @staticmethod
+    def _revealed_after(question, name):
+        """Whether a conditional question goes right after the field ``name`` (the one its
+        condition names)."""
+        from .schema import condition_keys
+
+        keys = condition_keys(question.ask_if)
+        return bool(keys) and keys[-1] == name
+
     clean_as_of = AsOfForm.clean_as_of
 
     def clean_district(self):
@@ -214,18 +264,67 @@ class QuestionnaireForm(forms.Form):
         return next((d for d in self.districts if d.pk == value), None)
 
     def answers(self):
-        """question key → JSON value, only the answered questions."""
-        answers = {}
+        """(question key → JSON value for the answered ones, the keys left blank)."""
+        answers, skipped = {}, []
         for key, question in self.questions.items():
             value = to_answer(question, self.cleaned_data.get(key))
-            if value is not None:
+            if value is None:
+                skipped.append(key)
+            else:
                 answers[key] = value
-        return answers
+        for key, question in self.conditional.items():
+            if key not in self.data:
+                continue  # not revealed (no JavaScript, or its condition did not hold)
+            value = to_answer(question, self.cleaned_data.get(key))
+            if value is None:
+                skipped.append(key)
+            else:
+                answers[key] = value
+        return answers, skipped
 
     @classmethod
     def initial_from(cls, answers, questions):
-        initial = {}
+        return {
+            question.key: to_initial(question, answers[question.key])
+            for question in questions
+            if question.key in answers
+        }
+
+
+class ProfileForm(forms.Form):
+    """一企一档 in one form: every question given, grouped by section; blank is forgetting."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {question.key: question for question in questions}
+        sections = {}
         for question in questions:
-            if question.key in answers:
-                initial[question.key] = to_initial(question, answers[question.key])
-        return initial
+            field = field_for(question)
+            field.required = False
+            self.fields[question.key] = field
+            sections.setdefault(question.section, []).append(question)
+        labels = dict(Question.Section.choices)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(
+                Fieldset(
+                    labels[section],
+                    *(StepForm._layout_item(None, q) for q in members),
+                    css_class="check-section",
+                )
+                for section, members in sections.items()
+            )
+        )
+
+    def answers(self):
+        answers, blank = {}, []
+        for key, question in self.questions.items():
+            value = to_answer(question, self.cleaned_data.get(key))
+            if value is None:
+                blank.append(key)
+            else:
+                answers[key] = value
+        return answers, blank
+
+    initial_from = StepForm.initial_from

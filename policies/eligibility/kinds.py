@@ -313,10 +313,18 @@ class Any(Group):
         return outcome
 
     def describe(self, operand, questions):
-        parts = [describe(child, questions) for child in operand]
+        parts = [self._alternative(child, questions) for child in operand]
         if len(parts) == 1:
             return parts[0]
         return "以下情形之一：" + "；或".join(parts)
+
+    @staticmethod
+    def _alternative(child, questions):
+        """One alternative; several conditions that must hold together are bracketed so
+        that it is clear where an alternative ends: "（A，且B）"."""
+        if isinstance(child, dict) and list(child) == ["all"] and len(child["all"]) > 1:
+            return "（" + "，且".join(describe(c, questions) for c in child["all"]) + "）"
+        return describe(child, questions)
 
 
 class Not(Condition):
@@ -350,9 +358,9 @@ def negated(node, questions) -> str:
         if operator == "is_true":
             return _yes_no_words(questions, operand, False)
         if operator == "has":
-            return f"未选“{format_value(questions, operand[0], operand[1])}”"
+            return f"不属于“{format_value(questions, operand[0], operand[1])}”的情况"
         if operator == "in":
-            options = "、".join(format_value(questions, operand[0], v) for v in operand[1])
+            options = "或".join(format_value(questions, operand[0], v) for v in operand[1])
             return f"{label_of(questions, operand[0])}不是{options}"
     return f"不属于：{describe(node, questions)}"
 
@@ -412,7 +420,7 @@ class IsTrue(Leaf):
 
 COMPARE_WORDS = {
     "eq": "为",
-    "ne": "不为",
+    "ne": "不是",
     "gt": "超过",
     "ge": "达到",
     "lt": "低于",
@@ -494,12 +502,8 @@ class In(Leaf):
 
     def describe(self, operand, questions):
         key, options = operand
-        names = "、".join(format_value(questions, key, v) for v in options)
-        return (
-            f"{label_of(questions, key)}为{names}"
-            if len(options) == 1
-            else (f"{label_of(questions, key)}为{names}之一")
-        )
+        names = "或".join(format_value(questions, key, v) for v in options)
+        return f"{label_of(questions, key)}为{names}"
 
 
 class Between(Leaf):
@@ -587,6 +591,8 @@ def failed_words(node, value, questions) -> str:
     if operator == "has" or (question is not None and question.type in (YES_NO, MULTI)):
         return f"要求{wanted}"
     answer = format_value(questions, key, value)
+    if question is not None and question.type in (CHOICE, DERIVED) and question.choices:
+        return f"要求{wanted}，您的情况是“{answer}”"
     gap = kind.gap(operand, value, questions) if isinstance(kind, Compare) else ""
     return f"要求{wanted}，您填写的是{answer}" + (f"，{gap}" if gap else "")
 

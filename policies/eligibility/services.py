@@ -9,12 +9,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 
 from policies import validity
 from policies.models import Measure
 
 from . import evaluator
-from .models import EligibilityRule, Question, SavedCheck, parameter_series
+from .models import EligibilityRule, Question, SavedCheck, StackingRule, parameter_series
+from .steps import Plan
 
 NOT_ASSESSED_REASON = "本条尚未评估，请向责任单位咨询。"
 
@@ -75,20 +77,6 @@ def rule_input(measure):
 # whether it still applies: the enterprise learns what it would get and whom to ask). Expired
 # and not-yet rules ask nothing.
 ASKED_GROUPS = {None, evaluator.UNKNOWN_VALIDITY}
-
-
-def questions_for(measures, questions, today):
-    """The questions the city's encoded rules that may apply on ``today`` use, in asking
-    order (required ones too)."""
-    used = set()
-    for measure in measures:
-        rule = _rule_of(measure)
-        if rule is None or rule.status != EligibilityRule.Status.ENCODED:
-            continue
-        if evaluator.validity_group(rule_input(measure), today) not in ASKED_GROUPS:
-            continue
-        used.update(rule.question_keys)
-    return [q for key, q in questions.items() if key in used or q.required]
 
 
 @dataclass
@@ -174,7 +162,8 @@ GROUP_ORDER = [
 
 def run_check(city, answers, today, measures=None, questions=None, parameters=None):
     """Evaluate ``answers`` against every measure of ``city`` as of ``today`` (the 测算日期;
-    four queries at most: measures with rules, questions, parameters and their values)."""
+    four queries at most: measures with their rules, questions, parameters, the 不重复享受
+    rules among them)."""
     if questions is None:
         questions = all_questions()
     if measures is None:
@@ -192,15 +181,74 @@ def run_check(city, answers, today, measures=None, questions=None, parameters=No
     return CheckOutcome(
         city=city,
         today=today,
-        questions=questions_for(measures, questions, today),
+        questions=[q for q in questions.values() if q.asked],
         groups=groups,
-        summary=evaluator.summarize(results),
+        summary=evaluator.summarize(results, exclusive_groups(measures)),
     )
 
 
+def exclusive_groups(measures):
+    """The 不重复享受 rules among ``measures`` (one query), as the evaluator takes them."""
+    ids = {measure.pk for measure in measures}
+    rules = StackingRule.objects.filter(measures__in=ids).distinct().prefetch_related("measures")
+    return [rule.exclusive([m.pk for m in rule.measures.all() if m.pk in ids]) for rule in rules]
+
+
+def plan_for(city, as_of, measures=None, questions=None, parameters=None) -> Plan:
+    """The questionnaire of ``city`` on ``as_of``: its rules that may apply that day (in
+    force or 时效未明) decide what is asked."""
+    measures = city_measures(city) if measures is None else measures
+    questions = all_questions() if questions is None else questions
+    parameters = parameter_series() if parameters is None else parameters
+    rules = []
+    for measure in measures:
+        rule = rule_input(measure)
+        if rule.status == EligibilityRule.Status.ENCODED and (
+            evaluator.validity_group(rule, as_of) in ASKED_GROUPS
+        ):
+            rules.append(rule)
+    return Plan(questions=questions, rules=rules, as_of=as_of, parameters=parameters)
+
+
+class ChangedElsewhere(Exception):
+    """The answers changed in another request too many times in a row (never in practice)."""
+
+
 @transaction.atomic
-def save_check(city, district, answers, as_of=None):
-    """Store the answers (and the 测算日期, when one was chosen) under a new token."""
+def save_check(city, district, answers, as_of=None, skipped=()):
+    """Store the first answers (and the 测算日期, when one was chosen) under a new token."""
     if district is not None and district.city_id != city.pk:
         district = None
-    return SavedCheck.objects.create(city=city, district=district, answers=answers, as_of=as_of)
+    return SavedCheck.objects.create(
+        city=city, district=district, answers=answers, skipped=sorted(skipped), as_of=as_of
+    )
+
+
+def record_answers(check, answers, skipped, **fields):
+    """Merge one step's answers into the check: a conditional update on its version, retried
+    on the fresh row, so that two tabs answering different steps lose nothing. A question
+    answered is no longer skipped; a question left blank (skipped) loses its old answer.
+    ``fields`` may set ``district`` and ``as_of`` too."""
+    for _attempt in range(50):
+        with transaction.atomic():
+            # the row lock serialises writers on PostgreSQL (SQLite serialises them anyway);
+            # the version condition below is what guarantees it on every database
+            current = (
+                SavedCheck.objects.select_for_update()
+                .filter(pk=check.pk)
+                .values("answers", "skipped", "version")
+                .get()
+            )
+            merged = {k: v for k, v in current["answers"].items() if k not in skipped}
+            merged.update(answers)
+            left_out = (set(current["skipped"]) - set(answers)) | set(skipped)
+            updated = SavedCheck.objects.filter(pk=check.pk, version=current["version"]).update(
+                answers=merged,
+                skipped=sorted(left_out),
+                version=F("version") + 1,
+                **fields,
+            )
+        if updated:
+            check.refresh_from_db()
+            return check
+    raise ChangedElsewhere(check.pk)

@@ -24,3 +24,12 @@ def test_it_runs_on_valid_synthetic_rules_and_reports_a_line():
     assert set(result["groups"]) <= {"eligible", "maybe", "ineligible", "expired"}
     line = bench.line(result)
     assert line.startswith("eligibility: 1 profile × 300 rules: CPU median ")
+
+
+def test_it_runs_a_whole_questionnaire_until_nothing_is_left_to_ask():
+    bench = load_bench()
+    result = bench.questionnaire(rules=300)
+    assert result["steps"] >= 2 and result["questions"] >= result["steps"]
+    assert bench.questionnaire_line(result, 300).startswith(
+        "eligibility questionnaire: 300 rules, "
+    )

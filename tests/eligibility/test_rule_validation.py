@@ -54,7 +54,7 @@ def test_it_rejects_malformed_conditions(conditions, fragment):
         ({"kind": "rate_capped", "of": "x", "reference_rate_bp": 345}, "不能在规则中写死利率"),
         ({"kind": "sum_of", "parts": []}, "parts 必须是非空"),
         ({"kind": "fixed", "amount": 1, "when": {"nope": 1}}, "未知的运算符“nope”"),
-        ([1, 2], "金额公式必须是对象"),
+        ([1, 2], "公式必须是对象"),
     ],
 )
 def test_it_rejects_malformed_benefits(benefit, fragment):
