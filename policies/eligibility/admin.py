@@ -6,7 +6,14 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import EligibilityRule, Parameter, ParameterValue, Question, SavedCheck
+from .models import (
+    EligibilityRule,
+    Parameter,
+    ParameterValue,
+    Question,
+    SavedCheck,
+    StackingRule,
+)
 
 
 class ParameterValueInline(admin.TabularInline):
@@ -67,7 +74,10 @@ class QuestionAdmin(admin.ModelAdmin):
         return "；".join(names) or "—"
 
     def get_form(self, request, obj=None, **kwargs):
-        kwargs["widgets"] = {"choices": PrettyJSONWidget(attrs={"rows": 6, "cols": 80})}
+        kwargs["widgets"] = {
+            "choices": PrettyJSONWidget(attrs={"rows": 6, "cols": 80}),
+            "ask_if": PrettyJSONWidget(attrs={"rows": 4, "cols": 80}),
+        }
         return super().get_form(request, obj, **kwargs)
 
 
@@ -130,3 +140,14 @@ class SavedCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StackingRule)
+class StackingRuleAdmin(admin.ModelAdmin):
+    """不重复享受: measures a clause forbids combining; a self-check total counts only the most
+    generous of them."""
+
+    list_display = ["name", "cited_measure"]
+    search_fields = ["name", "clause"]
+    raw_id_fields = ["cited_measure"]
+    autocomplete_fields = ["measures"]

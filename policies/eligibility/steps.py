@@ -99,7 +99,10 @@ class Plan:
         if profile:
             return {Question.Section.PROFILE: profile}
         deciding, figures = self.wanted_keys(answers)
-        for wanted in (set(deciding), set(figures)):
+        categorical = {k for k in deciding if self._categorical(k)}
+        # facts (yes/no, a choice) rule measures in or out before figures are asked; then the
+        # figures thresholds need; then those amounts need
+        for wanted in (categorical, set(deciding) - categorical, set(figures)):
             found = {}
             for question in self.questions.values():
                 if question.key in wanted and self.askable(question, answers, skipped, values):
@@ -107,6 +110,12 @@ class Plan:
             if found:
                 return found
         return {}
+
+    CATEGORICAL = (Question.Type.YES_NO, Question.Type.CHOICE, Question.Type.MULTI)
+
+    def _categorical(self, key):
+        question = self.questions.get(key)
+        return question is not None and question.type in self.CATEGORICAL
 
     def next_step(self, answers, skipped) -> Step | None:
         pending = self.pending(answers, skipped)

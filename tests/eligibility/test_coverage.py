@@ -52,3 +52,21 @@ def test_the_counts_in_the_documentation_are_true(rules):
             rules_of.encoded().count(),
             rules_of.exclude(status=EligibilityRule.Status.ENCODED).count(),
         ], code
+
+
+def test_every_question_is_used_by_a_rule_or_the_profile(rules):
+    """No dead question: each is asked of everyone (profile, situation) or some rule (or
+    another question's ask_if) needs it."""
+    from policies.eligibility import schema
+    from policies.eligibility.loader import read_fixtures
+    from policies.eligibility.models import Question
+
+    used = set()
+    for rule in EligibilityRule.objects.encoded():
+        used.update(rule.question_keys)
+    for question in Question.objects.exclude(ask_if=None):
+        used.update(schema.condition_keys(question.ask_if))
+    entries, _rules, _docs = read_fixtures()
+    for entry in entries:
+        if entry["section"] not in ("profile", "situation"):
+            assert entry["key"] in used, entry["key"]

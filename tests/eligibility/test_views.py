@@ -53,17 +53,22 @@ def walk(client, city, profile, answers=None, *, blank="", limit=40):
             if "/summary/" in location:
                 break
             continue
-        names = fields(response.content.decode())
+        html = response.content.decode()
+        names = fields(html)
+        checkboxes = set(re.findall(r'<input[^>]*type="checkbox"[^>]*name="([a-z_0-9]+)"', html))
         steps.append((location.rstrip("/").rsplit("/", 1)[1], names))
         data = {}
         for name in names:
             if name in answers:
                 data[name] = answers[name]
-            elif name not in ("identity", "activities"):
+            elif name not in checkboxes:
                 data[name] = blank
         response = client.post(location, data)
-        assert response.status_code == 302, re.findall(
-            r"<strong>(.*?)</strong>", response.content.decode()
+        assert response.status_code == 302, (
+            data,
+            re.findall(
+                r'id="error_1_id_(\w+)"[^>]*>\s*<strong>(.*?)</strong>', response.content.decode()
+            ),
         )
         location = response["Location"]
     token = location.split("/")[2]

@@ -54,7 +54,8 @@ def test_a_2024_award_leaves_the_total_on_new_years_day(client, catalogue, setti
     call_command("load_eligibility", verbosity=0)
     settings.PORTAL_TODAY = day
     answers = {
-        "industry": "wholesale_retail",
+        "industry": "F",
+        "industry_detail": "retail",
         "above_scale": True,
         "monthly_retail_growth": 10,
         "monthly_retail_increment": 2500,

@@ -52,7 +52,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2024, 5, 31), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("2024年", *Y2024)],
-        (*Y2024, Kind.DATED),
+        (D(2024, 5, 31), None, Kind.UNKNOWN),  # the 2024 part is dated apart
     ),
     (
         YK,
@@ -88,7 +88,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2024, 5, 31), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("2024年", *Y2024), ("2024年起", D(2024, 1, 1), None), ("2024年", *Y2024)],
-        None,
+        (D(2024, 1, 1), None, Kind.OPEN),  # 2024年起…担保费补贴
     ),
     (
         YK,
@@ -104,7 +104,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2024, 5, 31), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("2024年", *Y2024)],
-        None,
+        (D(2024, 5, 31), None, Kind.UNKNOWN),
     ),
     (
         YK,
@@ -112,7 +112,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2024, 5, 31), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("至2025年底", None, D(2025, 12, 31))],
-        None,
+        (D(2024, 5, 31), None, Kind.UNKNOWN),
     ),
     (
         YK,
@@ -140,7 +140,7 @@ MEASURES = [
         (None, D(2023, 12, 31), Kind.DATED),
     ),
     (A23, "1.3", Status.EXPIRED, ended(D(2023, 12, 31)), [], (None, D(2023, 12, 31), Kind.DATED)),
-    (A23, "1.4", Status.EXPIRED, ended(D(2023, 12, 31)), [], None),
+    (A23, "1.4", Status.EXPIRED, ended(D(2023, 12, 31)), [], (None, D(2023, 12, 31), Kind.DATED)),
     (
         A23,
         "2.1",
@@ -175,19 +175,19 @@ MEASURES = [
         (None, D(2023, 12, 31), Kind.DATED),
     ),
     (A23, "4.2", Status.EXPIRED, ended(D(2023, 12, 31)), [], (None, D(2023, 12, 31), Kind.DATED)),
-    (A23, "5.1", Status.UNKNOWN, ANSHAN_2023_OPEN, [("2024年", *Y2024)], None),
-    (A23, "6.1", Status.UNKNOWN, ANSHAN_2023_OPEN, [], None),
-    (A23, "8.1", Status.EXPIRED, ended(D(2023, 12, 31)), [], None),
+    (A23, "5.1", Status.UNKNOWN, ANSHAN_2023_OPEN, [("2024年", *Y2024)], (None, None, Kind.OPEN)),
+    (A23, "6.1", Status.UNKNOWN, ANSHAN_2023_OPEN, [], (None, None, Kind.OPEN)),
+    (A23, "8.1", Status.EXPIRED, ended(D(2023, 12, 31)), [], (None, D(2023, 12, 31), Kind.DATED)),
     (A23, "8.3", Status.EXPIRED, ended(D(2023, 12, 31)), [], (None, D(2023, 12, 31), Kind.DATED)),
     (A23, "9", Status.EXPIRED, ended(D(2023, 11, 30)), [], (None, D(2023, 11, 30), Kind.DATED)),
     (A23, "10.1", Status.UNKNOWN, ANSHAN_2023_OPEN, [], (None, None, Kind.OPEN)),
-    (A23, "10.2", Status.EXPIRED, ended(D(2023, 12, 31)), [], None),
+    (A23, "10.2", Status.EXPIRED, ended(D(2023, 12, 31)), [], (None, D(2023, 12, 31), Kind.DATED)),
     (A23, "11.1", Status.EXPIRED, ended(D(2025, 12, 31)), [], (None, D(2025, 12, 31), Kind.DATED)),
     (A23, "11.2", Status.EXPIRED, ended(D(2025, 12, 31)), [], (None, D(2025, 12, 31), Kind.DATED)),
     (A23, "11.3", Status.EXPIRED, ended(D(2025, 12, 31)), [], (None, D(2025, 12, 31), Kind.DATED)),
     (A23, "13.5", Status.UNKNOWN, ANSHAN_2023_OPEN, [], (None, None, Kind.OPEN)),
     (A23, "14", Status.EXPIRED, ended(D(2025, 12, 31)), [], None),
-    (A23, "16.2", Status.EXPIRED, ended(D(2025, 12, 31)), [], None),
+    (A23, "16.2", Status.EXPIRED, ended(D(2025, 12, 31)), [], (None, D(2025, 12, 31), Kind.DATED)),
     (
         A23,
         "18.2",
@@ -203,7 +203,7 @@ MEASURES = [
         Status.IN_FORCE,
         (None, None, Kind.OPEN, Basis.DOCUMENT),
         [("到2025年", None, D(2025, 12, 31))],
-        None,
+        (None, None, Kind.OPEN),
     ),
     # 三门峡（2022年5月27日发布，原文未载明有效期）
     (
@@ -223,7 +223,7 @@ MEASURES = [
             ("到2023年4月底、到2022年底", None, D(2023, 4, 30)),
             ("2022年起、2022年起到2023年6月", D(2022, 1, 1), D(2023, 6, 30)),
         ],
-        None,
+        (D(2022, 5, 27), None, Kind.UNKNOWN),
     ),
     (
         SMX,
@@ -239,7 +239,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2022, 5, 27), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("2022年", *Y2022)],
-        None,
+        (D(2022, 5, 27), None, Kind.UNKNOWN),
     ),
     (
         SMX,
@@ -247,7 +247,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2022, 5, 27), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("到2022年底", None, D(2022, 12, 31)), ("2022年", *Y2022)],
-        None,
+        (D(2022, 5, 27), None, Kind.UNKNOWN),
     ),
     (
         SMX,
@@ -255,7 +255,7 @@ MEASURES = [
         Status.UNKNOWN,
         (D(2022, 5, 27), None, Kind.UNKNOWN, Basis.DOCUMENT),
         [("到2025年", None, D(2025, 12, 31))],
-        None,
+        (D(2022, 5, 27), None, Kind.UNKNOWN),
     ),
 ]
 

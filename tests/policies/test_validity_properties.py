@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policies import validity
-from policies.eligibility import evaluator, services
+from policies.eligibility import evaluator, kinds, services
 from policies.models import City, Measure
-from tests.eligibility.fixturedata import encoded_rules, evaluate_on, question_entries
+from tests.eligibility.fixturedata import answer_strategy, asked_keys, encoded_rules, evaluate_on
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +42,7 @@ DB_SETTINGS = settings(
 )
 
 
-def sensible(key):
-    entry = question_entries()[key]
-    kind = entry["type"]
-    if kind == "yes_no":
-        return st.booleans()
-    if kind == "choice":
-        return st.sampled_from([value for value, _label in entry["choices"]])
-    if kind == "count":
-        return st.integers(min_value=0, max_value=200)
-    return st.integers(min_value=0, max_value=100_000)
-
-
-profiles = st.fixed_dictionaries({}, optional={k: sensible(k) for k in sorted(question_entries())})
+profiles = st.fixed_dictionaries({}, optional={k: answer_strategy(k) for k in asked_keys()})
 
 
 @DB_SETTINGS
@@ -118,7 +106,7 @@ def rules_loaded(catalogue):
 def _without_parts_outside(formula, day):
     """The formula with each part whose period does not cover ``day`` replaced by nothing."""
     formula = copy.deepcopy(formula)
-    period = evaluator.part_period(formula)
+    period = kinds.part_period(formula)
     if period is not None and validity.status_of(period, day) not in validity.COUNTED:
         return {"kind": "fixed", "amount": 0}
     formula.pop("period", None)
