@@ -132,11 +132,37 @@ class StaffMembership(models.Model):
 
 
 class Act(models.TextChoices):
+    RECEIVE = "receive", _("受理")
     PRELIMINARY = "preliminary", _("初审")
     REVIEW = "review", _("审核")
+    DELIBERATE = "deliberate", _("审议")
     VERIFY = "verify", _("核定")
     RECHECK = "recheck", _("复核")
     DISBURSE = "disburse", _("拨付")
+
+
+class CalendarDay(models.Model):
+    """A day staff mark as a holiday or as a 调休 working day.
+
+    The service clock (``applications.clock``) takes holidays and 调休 from the
+    chinese-calendar package for the years it knows; for a year it does not know yet it
+    counts Monday to Friday, less the holidays (and plus the working weekends) entered here.
+    An entry here also corrects the package for a year it knows."""
+
+    date = models.DateField(_("日期"), unique=True)
+    workday = models.BooleanField(
+        _("工作日"), default=False, help_text=_("勾选：调休上班日；不勾选：放假")
+    )
+    name = models.CharField(_("说明"), max_length=32, blank=True, help_text=_("如：春节、国庆节调休"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self):
+        kind = _("上班") if self.workday else _("放假")
+        return f"{self.date:%Y-%m-%d} {self.name} {kind}"
 
 
 class WorkflowStage(models.Model):
@@ -165,6 +191,18 @@ class WorkflowStage(models.Model):
         max_length=100,
         blank=True,
         help_text=_("县区级环节填写部门名称，多个用顿号分隔，如：商务局、财政局"),
+    )
+    unit = models.CharField(
+        _("内设机构或会议"),
+        max_length=32,
+        blank=True,
+        help_text=_("部门内部的环节：如产业发展科（受理）、党组会（审议）"),
+    )
+    limit_days = models.PositiveSmallIntegerField(
+        _("办理时限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("原文规定的时限；留空则按部门默认时限"),
     )
     source = models.CharField(
         _("依据"), max_length=300, blank=True, help_text=_("办理方式中对应的原文")
@@ -206,6 +244,11 @@ class Intake(models.Model):
         verbose_name=_("措施"),
     )
     accepts = models.BooleanField(_("受理在线申报"), default=False)
+    fast_track = models.BooleanField(
+        _("快申快享"),
+        default=False,
+        help_text=_("全流程办理时限不超过 60 个工作日"),
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
@@ -280,6 +323,12 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     waiting_since = models.DateTimeField(_("本环节起始"), null=True, blank=True)
+    due_on = models.DateField(
+        _("本环节办理期限"), null=True, blank=True, db_index=True, editable=False
+    )
+    approved_amount_yuan = models.DecimalField(
+        _("核定金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     disbursed_amount_yuan = models.DecimalField(
         _("拨付金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -335,6 +384,8 @@ class ApplicationStep(models.Model):
     position = models.PositiveSmallIntegerField(_("顺序"))
     level = models.CharField(_("层级"), max_length=16, choices=Department.Level.choices)
     act = models.CharField(_("环节"), max_length=16, choices=Act.choices)
+    unit = models.CharField(_("内设机构或会议"), max_length=32, blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), null=True, blank=True)
     departments = models.ManyToManyField(
         Department, related_name="application_steps", verbose_name=_("办理部门")
     )
@@ -388,6 +439,34 @@ class Signoff(models.Model):
 
     def __str__(self):
         return f"{self.department} · {self.step}"
+
+
+class Reminder(models.Model):
+    """A reminder mailed to a staff user about an application due soon or overdue: at most
+    one per user, application, kind and day, so ``send_due_reminders`` can run any number of
+    times (cron) without mailing twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("即将到期")
+        OVERDUE = "overdue", _("已超期")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("工作人员")
+    )
+    application = models.ForeignKey(
+        "Application", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("申报")
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    sent_on = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("办理提醒")
+        verbose_name_plural = _("办理提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "application", "kind", "sent_on"], name="reminder_once_a_day"
+            )
+        ]
 
 
 class ImmutableError(Exception):

@@ -93,6 +93,12 @@ class Department(models.Model):
         verbose_name=_("县（市）区"),
     )
     aliases = models.JSONField(_("别名"), default=list, blank=True)
+    service_days = models.PositiveSmallIntegerField(
+        _("默认办理时限（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("本部门每个办理环节的默认时限；留空则按全市默认（10 个工作日）"),
+    )
 
     class Meta:
         verbose_name = _("部门")
