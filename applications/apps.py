@@ -29,3 +29,13 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_reviewer_group, sender=self)
+        from policies.apps import connect_revision
+
+        from .models import WorkflowStage
+
+        # A measure's page shows its intake and workflow (the apply panel).
+        connect_revision(
+            "applications.Intake",
+            "applications.WorkflowStage",
+            m2m=[WorkflowStage.departments.through],
+        )

@@ -61,6 +61,10 @@ class RegistrationForm(UserCreationForm):
 
 
 class ApplicationForm(forms.ModelForm):
+    """The enterprise's part of an application. Never saved whole: its cleaned values go to
+    ``services.perform("edit", …)`` with the ``version`` the page was built from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     figures_text = forms.CharField(
         label=_("申报数据"),
         required=False,
@@ -72,12 +76,20 @@ class ApplicationForm(forms.ModelForm):
         model = Application
         fields = ["requested_amount_yuan", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"requested_amount_yuan": _("单位：元")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("figures_text", figures_to_text(self.instance.figures))
+            self.initial.setdefault("version", self.instance.version)
+
+    def changes(self):
+        """The fields the edit service writes."""
+        return {
+            "requested_amount_yuan": self.cleaned_data["requested_amount_yuan"],
+            "description": self.cleaned_data["description"],
+            "figures": self.cleaned_data["figures_text"],
+        }
 
     def clean_requested_amount_yuan(self):
         amount = self.cleaned_data.get("requested_amount_yuan")
@@ -102,8 +114,7 @@ class ApplicationForm(forms.ModelForm):
         return figures
 
     def save(self, commit=True):
-        self.instance.figures = self.cleaned_data["figures_text"]
-        return super().save(commit)
+        raise NotImplementedError("edits go through services.perform('edit', …)")
 
 
 def figures_to_text(figures) -> str:

@@ -18,8 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import City, Department, District, Measure
+from portal import dates
 
-from .states import ACTION_CHOICES, EDITABLE_STATES, FINAL_STATES, State
+from .states import (
+    ACTION_CHOICES,
+    EDITABLE_STATES,
+    FINAL_STATES,
+    State,
+    allowed,
+    internal_words,
+    public_words,
+)
 from .uscc import validate_uscc
 
 
@@ -153,7 +162,9 @@ class CalendarDay(models.Model):
     workday = models.BooleanField(
         _("工作日"), default=False, help_text=_("勾选：调休上班日；不勾选：放假")
     )
-    name = models.CharField(_("说明"), max_length=32, blank=True, help_text=_("如：春节、国庆节调休"))
+    name = models.CharField(
+        _("说明"), max_length=32, blank=True, help_text=_("如：春节、国庆节调休")
+    )
 
     class Meta:
         verbose_name = _("节假日与调休")
@@ -273,11 +284,27 @@ class ApplicationQuerySet(models.QuerySet):
         )
         return self.exclude(state=State.DRAFT).filter(Exists(reached))
 
-    def waiting_at(self, department):
+    def at_step_of(self, department):
+        """Those whose current step is (also) the department's, in any state."""
         current = ApplicationStep.objects.filter(
             application=OuterRef("pk"), departments=department, position=OuterRef("position")
         )
-        return self.filter(state=State.IN_REVIEW).filter(Exists(current))
+        return self.filter(Exists(current))
+
+    def waiting_at(self, department):
+        """In review at a step of the department's."""
+        return self.filter(state=State.IN_REVIEW).at_step_of(department)
+
+    def awaiting(self, department):
+        """In review at a step of the department's that the department has not signed off
+        yet (at a joint step, those it agreed to wait for the others, not for it)."""
+        signed = Signoff.objects.filter(
+            step__application=OuterRef("pk"),
+            step__position=OuterRef("position"),
+            round=OuterRef("round"),
+            department=department,
+        )
+        return self.waiting_at(department).exclude(Exists(signed))
 
     def visible_to_staff(self, user):
         if user.is_superuser:
@@ -319,7 +346,7 @@ class Application(models.Model):
     figures = models.JSONField(_("申报数据"), default=_blank_dict, blank=True)
     description = models.TextField(_("申报说明"), blank=True)
     eligibility_token = models.CharField(_("自测结果"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=dates.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     waiting_since = models.DateTimeField(_("本环节起始"), null=True, blank=True)
@@ -363,8 +390,6 @@ class Application(models.Model):
 
     @property
     def can_withdraw(self):
-        from .states import allowed
-
         return allowed("withdraw", self.state)
 
     def current_step(self):
@@ -402,7 +427,8 @@ class ApplicationStep(models.Model):
 
     def __str__(self):
         names = "、".join(str(d) for d in self.departments.all())
-        return f"{self.position}. {names} {self.get_act_display()}"
+        unit = f"（{self.unit}）" if self.unit else ""
+        return f"{self.position}. {names}{unit} {self.get_act_display()}"
 
     @property
     def is_joint(self):
@@ -425,7 +451,7 @@ class Signoff(models.Model):
         related_name="+",
         verbose_name=_("经办人"),
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=dates.now)
     comment = models.TextField(_("意见"), blank=True)
 
     class Meta:
@@ -451,7 +477,10 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("已超期")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("工作人员")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("工作人员"),
     )
     application = models.ForeignKey(
         "Application", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("申报")
@@ -468,6 +497,9 @@ class Reminder(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.sent_on:%Y-%m-%d} {self.get_kind_display()} · {self.application_id}"
+
 
 class ImmutableError(Exception):
     pass
@@ -479,7 +511,7 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申报")
     )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=dates.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -508,7 +540,7 @@ class ApplicationEvent(models.Model):
         ordering = ["application", "at", "pk"]
 
     def __str__(self):
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.internal_words}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -517,6 +549,16 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableError("application events are never deleted")
+
+    @property
+    def public_words(self):
+        """What the enterprise reads for this action (from the transition table)."""
+        return public_words(self.action)
+
+    @property
+    def internal_words(self):
+        """What staff read for this action (from the transition table)."""
+        return internal_words(self.action)
 
 
 def attachment_path(instance, filename):
@@ -540,7 +582,7 @@ class Attachment(models.Model):
         related_name="+",
         verbose_name=_("上传人"),
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=dates.now)
 
     class Meta:
         verbose_name = _("申报材料")

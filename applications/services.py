@@ -1,12 +1,19 @@
-"""Every change of an application's state, as service functions.
+"""Every write to an application, through one guarded service: ``perform``.
 
-Each one runs in ``transaction.atomic``, reads the application afresh, checks the
-transition is allowed from its current state (``applications.states``) and that the actor
-may make it, then moves it with a *conditional* UPDATE on (state, position, version): of two
-people acting at once, exactly one update matches a row; the other gets ``StaleState``
-and a clear message. SQLite ignores ``select_for_update``, so the guard is in the UPDATE.
-Every transition writes an ``ApplicationEvent``; state changes email the enterprise after
-the transaction commits.
+``perform(action, application, user, …)`` looks the action up in the transition table
+(``applications.states``), and inside ``transaction.atomic``: reads the application afresh
+(locking its row on PostgreSQL), refuses when the user's role, the state, the table's guard
+or — for an edit based on an earlier read — the version say no, then writes with a
+*conditional* UPDATE on (state, position, version): of two requests racing, exactly one
+matches a row; the other gets ``StaleState`` and a clear message (SQLite ignores
+``select_for_update``; the UPDATE is the guarantee on every database). Edits and materials
+go through it too, so nothing is written to an application once it has been submitted.
+Every action writes an immutable ``ApplicationEvent``; state changes email the enterprise
+after the transaction commits.
+
+Joint steps are parallel sign-offs: each department's agreement is a ``Signoff`` row and
+does not move the application, so departments never get in each other's way; the last one
+moves it on. A return or a rejection by any of them ends the step for all.
 """
 
 import datetime
@@ -21,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies import validity
+from portal import dates
 from portal.dates import today
 
 from . import workflow
@@ -29,11 +37,12 @@ from .models import (
     Application,
     ApplicationEvent,
     ApplicationStep,
+    Attachment,
     Enterprise,
     EnterpriseMembership,
     Signoff,
 )
-from .states import TRANSITIONS, State, allowed
+from .states import NEXT, SAME, SIGN_OFF, TRANSITIONS, Role, State, public_words
 
 
 class TransitionError(Exception):
@@ -70,55 +79,25 @@ def enterprise_of(user) -> Enterprise | None:
 
 
 def staff_department(user):
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_staff:  # staff members are admin users
         return None
     membership = getattr(user, "staff_membership", None)
     return membership.department if membership else None
 
 
-def _require_member(application: Application, user):
-    if not EnterpriseMembership.objects.filter(
-        user_id=user.pk, enterprise_id=application.enterprise_id
-    ).exists():
-        raise NotYourStage(_("只有申报企业的用户可以进行此操作。"))
-
-
-def _current_step(application: Application) -> ApplicationStep | None:
-    return (
-        ApplicationStep.objects.filter(application=application, position=application.position)
-        .prefetch_related("departments")
-        .first()
-    )
-
-
-def _acting_department(application: Application, user):
-    """The user's department if it acts at the application's current step, else refuse."""
-    department = staff_department(user)
-    step = _current_step(application)
-    if department is None or step is None:
-        raise NotYourStage(_("您所在部门不在该申报当前的办理环节，不能办理。"))
-    if department.pk not in {d.pk for d in step.departments.all()}:
-        raise NotYourStage(_("该申报当前在“%(step)s”环节，不由您所在部门办理。") % {"step": step})
-    return department, step
-
-
-def _fresh(application) -> Application:
+def _fresh(application, lock=False) -> Application:
     pk = application.pk if isinstance(application, Application) else application
-    return Application.objects.select_related("measure", "enterprise__district__city").get(pk=pk)
-
-
-def _check(action: str, application: Application):
-    if not allowed(action, application.state):
-        raise NotAllowed(
-            _("该申报当前状态为“%(state)s”，不能“%(action)s”。")
-            % {"state": application.get_state_display(), "action": TRANSITIONS[action].label}
-        )
+    queryset = Application.objects.select_related("measure", "enterprise__district__city")
+    if lock:
+        # serialises writers on PostgreSQL; SQLite's BEGIN IMMEDIATE already does
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=pk)
 
 
 def _move(application: Application, **changes) -> None:
     """The conditional update: only if nobody moved the application since we read it."""
     changes.setdefault("version", F("version") + 1)
-    changes["updated_at"] = timezone.now()
+    changes["updated_at"] = dates.now()
     moved = Application.objects.filter(
         pk=application.pk,
         state=application.state,
@@ -130,6 +109,7 @@ def _move(application: Application, **changes) -> None:
 
 
 def _event(application, actor, action, to_state, to_position, department=None, comment=""):
+    """The immutable record of an action (its words come from the transition table)."""
     event = ApplicationEvent.objects.create(
         application=application,
         actor=actor,
@@ -164,7 +144,7 @@ def notify(application_pk: int, event_pk: int) -> None:
     lines = [
         _("您的申报“%(title)s”（%(number)s）有新进展：")
         % {"title": application.measure.title, "number": application.number},
-        f"{event.get_action_display()} → {state}",
+        f"{public_words(event.action)} → {state}",
     ]
     if event.department:
         lines.append(_("办理部门：%(department)s") % {"department": event.department})
@@ -180,6 +160,378 @@ def notify(application_pk: int, event_pk: int) -> None:
         sorted(r for r in recipients if r),
         fail_silently=True,
     )
+
+
+# --- the context of an action, and the guards the table names -------------------------------
+
+
+class Context:
+    """Who acts on which application, as the table's roles and guards need it."""
+
+    def __init__(self, application: Application, user, steps=None):
+        self.application = application
+        self.user = user
+        if steps is None:  # else the caller's, with their departments prefetched
+            steps = (
+                ApplicationStep.objects.filter(application=application)
+                .prefetch_related("departments")
+                .order_by("position")
+            )
+        self.steps = list(steps)
+        self.step = next((s for s in self.steps if s.position == application.position), None)
+        self.last = bool(self.steps) and application.position == self.steps[-1].position
+        self._member = None
+        self._department = None
+
+    def is_member(self) -> bool:
+        if self._member is None:
+            self._member = EnterpriseMembership.objects.filter(
+                user_id=self.user.pk, enterprise_id=self.application.enterprise_id
+            ).exists()
+        return self._member
+
+    def department(self):
+        """The user's department when it acts at the current step, else None."""
+        if self._department is None:
+            self._department = (self._acting_department(),)
+        return self._department[0]
+
+    def _acting_department(self):
+        department = staff_department(self.user)
+        if department is None or self.step is None:
+            return None
+        if department.pk not in {d.pk for d in self.step.departments.all()}:
+            return None
+        return department
+
+    def plays(self, role) -> bool:
+        return self.is_member() if role == Role.ENTERPRISE else self.department() is not None
+
+
+def _open_for_applications(ctx: Context):
+    measure = ctx.application.measure
+    if not workflow.takes_applications(measure):
+        return _("此措施目前不受理在线申报。")
+    return deadline_problem(measure)
+
+
+def _final_payment(ctx: Context):
+    if ctx.step is None or not ctx.last or ctx.step.act != Act.DISBURSE:
+        return _("只有在最后的拨付环节才能登记拨付。")
+    return None
+
+
+def _not_final_payment(ctx: Context):
+    if ctx.step is not None and ctx.last and ctx.step.act == Act.DISBURSE:
+        return _("这是最后的拨付环节，请使用“登记拨付”录入拨付金额、日期和凭证号。")
+    department = ctx.department()
+    if (
+        department is not None
+        and Signoff.objects.filter(
+            step=ctx.step, department=department, round=ctx.application.round
+        ).exists()
+    ):
+        return _("您所在部门已在本环节同意，正在等待其他部门会签。")
+    return None
+
+
+GUARDS = {
+    "open_for_applications": _open_for_applications,
+    "final_payment": _final_payment,
+    "not_final_payment": _not_final_payment,
+}
+
+
+def refusal(action: str, ctx: Context) -> str | None:
+    """Why ``ctx.user`` may not take ``action`` now (a message for them), or None."""
+    transition = TRANSITIONS[action]
+    application = ctx.application
+    if not ctx.plays(transition.role):
+        if transition.role == Role.ENTERPRISE:
+            return _("只有申报企业的用户可以进行此操作。")
+        if ctx.step is not None:
+            return _("该申报当前在“%(step)s”环节，不由您所在部门办理。") % {"step": ctx.step}
+        return _("您所在部门不在该申报当前的办理环节，不能办理。")
+    if application.state not in transition.sources:
+        return _("该申报当前状态为“%(state)s”，不能“%(action)s”。") % {
+            "state": application.get_state_display(),
+            "action": transition.label,
+        }
+    if transition.guard:
+        return GUARDS[transition.guard](ctx)
+    return None
+
+
+def available(application: Application, user, ctx: Context | None = None) -> list:
+    """The transitions ``user`` may take on ``application`` now, in the table's order: what
+    the enterprise pages and the staff desk offer as buttons."""
+    ctx = ctx or Context(application, user)
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if transition.changes_state and refusal(transition.action, ctx) is None
+    ]
+
+
+def can(action: str, application: Application, user) -> bool:
+    return refusal(action, Context(application, user)) is None
+
+
+# --- perform ----------------------------------------------------------------------------------
+
+
+def perform(action, application, user, *, version=None, comment="", **data) -> Application:
+    """Take ``action`` on ``application`` as ``user``: the one way anything is written to an
+    application. ``version``: the version the user's page was built from (edits): when the
+    application changed since, nothing is written. Returns the application afresh."""
+    transition = TRANSITIONS[action]
+    with transaction.atomic():
+        application = _fresh(application, lock=True)
+        if version is not None and int(version) != application.version:
+            raise StaleState(
+                _("该申报在您打开此页面后已有变化（如已提交），本次修改未保存。请核对后再操作。")
+            )
+        ctx = Context(application, user)
+        problem = refusal(action, ctx)
+        if problem:
+            if transition.role == Role.ENTERPRISE and not ctx.is_member():
+                raise NotYourStage(problem)
+            if transition.role == Role.STAGE and ctx.department() is None:
+                raise NotYourStage(problem)
+            if action == "submit" and transition.guard and GUARDS[transition.guard](ctx):
+                raise DeadlinePassed(problem)
+            raise NotAllowed(problem)
+        if transition.reason_required:
+            comment = _require_reason(comment)
+        EFFECTS[action](ctx, transition, comment=comment, **data)
+    return _fresh(application)
+
+
+def _enter_step(application, position, now):
+    """Due date of the step the application enters: its limit in working days."""
+    from . import clock
+
+    step = (
+        ApplicationStep.objects.filter(application=application, position=position)
+        .prefetch_related("departments")
+        .first()
+    )
+    if step is None:
+        return None
+    limit = step.limit_days or clock.step_limit(step, list(step.departments.all()))
+    return clock.add_working_days(timezone.localtime(now).date(), limit)
+
+
+def _edit(ctx, transition, comment="", **fields):
+    allowed_fields = {"requested_amount_yuan", "description", "figures"}
+    changes = {k: v for k, v in fields.items() if k in allowed_fields}
+    _move(ctx.application, **changes)
+    _event(ctx.application, ctx.user, "edit", ctx.application.state, ctx.application.position)
+
+
+def _upload(ctx, transition, comment="", **fields):
+    _move(ctx.application)  # nobody submits it while the material is being attached
+    Attachment.objects.create(application=ctx.application, uploaded_by=ctx.user, **fields)
+
+
+def _remove_upload(ctx, transition, comment="", attachment=None):
+    item = Attachment.objects.get(application=ctx.application, pk=attachment)
+    _move(ctx.application)
+    item.delete()
+    transaction.on_commit(lambda: item.file.delete(save=False))
+
+
+def _submit(ctx, transition, comment=""):
+    application = ctx.application
+    now = dates.now()
+    _move(
+        application,
+        state=State.IN_REVIEW,
+        position=1,
+        round=F("round") + 1,
+        submitted_at=now,
+        waiting_since=now,
+    )
+    application.steps.all().delete()  # a draft has no route yet; be sure
+    _build_route(application)
+    Application.objects.filter(pk=application.pk).update(due_on=_enter_step(application, 1, now))
+    _event(application, ctx.user, "submit", State.IN_REVIEW, 1, comment=comment)
+
+
+def _resubmit(ctx, transition, comment=""):
+    application = ctx.application
+    now = dates.now()
+    _move(
+        application,
+        state=State.IN_REVIEW,
+        round=F("round") + 1,
+        waiting_since=now,
+        due_on=_enter_step(application, application.position, now),
+    )
+    _event(
+        application, ctx.user, "resubmit", State.IN_REVIEW, application.position, comment=comment
+    )
+
+
+def _close(ctx, transition, comment=""):
+    """withdraw, discard: the application ends where it is."""
+    application = ctx.application
+    _move(application, state=transition.target, waiting_since=None, due_on=None)
+    _event(
+        application,
+        ctx.user,
+        transition.action,
+        transition.target,
+        application.position,
+        comment=comment,
+    )
+
+
+def _pass(ctx, transition, comment="", approved_amount=None):
+    """A department agrees at the current step; when every department of the step has, the
+    application moves on (or is approved after the last step)."""
+    application, step = ctx.application, ctx.step
+    department = ctx.department()
+    now = dates.now()
+    try:
+        with transaction.atomic():
+            Signoff.objects.create(
+                step=step,
+                department=department,
+                round=application.round,
+                user=ctx.user,
+                comment=comment,
+                at=now,
+            )
+    except IntegrityError as error:  # the same department, twice at once
+        raise StaleState(STALE_MESSAGE) from error
+    signed = set(
+        Signoff.objects.filter(step=step, round=application.round).values_list(
+            "department_id", flat=True
+        )
+    )
+    if approved_amount is not None:
+        Application.objects.filter(pk=application.pk).update(approved_amount_yuan=approved_amount)
+    if {d.pk for d in step.departments.all()} - signed:
+        _event(
+            application,
+            ctx.user,
+            SIGN_OFF,
+            State.IN_REVIEW,
+            application.position,
+            department,
+            comment,
+        )
+        return
+    if ctx.last:
+        _move(application, state=State.APPROVED, waiting_since=None, due_on=None)
+        _event(
+            application, ctx.user, "pass", State.APPROVED, application.position, department, comment
+        )
+        return
+    position = application.position + 1
+    _move(
+        application,
+        position=position,
+        round=F("round") + 1,
+        waiting_since=now,
+        due_on=_enter_step(application, position, now),
+    )
+    _event(application, ctx.user, "pass", State.IN_REVIEW, position, department, comment)
+
+
+def _return(ctx, transition, comment=""):
+    application = ctx.application
+    _move(application, state=State.RETURNED, waiting_since=dates.now(), due_on=None)
+    _event(
+        application,
+        ctx.user,
+        "return",
+        State.RETURNED,
+        application.position,
+        ctx.department(),
+        comment,
+    )
+
+
+def _reject(ctx, transition, comment=""):
+    application = ctx.application
+    _move(application, state=State.REJECTED, waiting_since=None, due_on=None)
+    _event(
+        application,
+        ctx.user,
+        "reject",
+        State.REJECTED,
+        application.position,
+        ctx.department(),
+        comment,
+    )
+
+
+def _disburse(ctx, transition, comment="", amount=None, paid_on=None, voucher=""):
+    application = ctx.application
+    voucher = (voucher or "").strip()
+    if amount is None or amount <= 0 or not voucher or paid_on is None:
+        raise NotAllowed(_("请填写拨付金额、拨付日期和凭证号。"))
+    if paid_on > today():
+        raise NotAllowed(_("拨付日期不能晚于今天。"))
+    department = ctx.department()
+    _move(
+        application,
+        state=State.DISBURSED,
+        waiting_since=None,
+        due_on=None,
+        disbursed_amount_yuan=amount,
+        disbursed_on=paid_on,
+        voucher_number=voucher,
+    )
+    Signoff.objects.create(
+        step=ctx.step,
+        department=department,
+        round=application.round,
+        user=ctx.user,
+        comment=comment,
+    )
+    text = _("拨付 %(amount)s，日期 %(date)s，凭证号 %(voucher)s") % {
+        "amount": money_text(amount),
+        "date": validity.date_text(paid_on),
+        "voucher": voucher,
+    }
+    if comment:
+        text = f"{text}。{comment}"
+    _event(
+        application, ctx.user, "disburse", State.DISBURSED, application.position, department, text
+    )
+
+
+EFFECTS = {
+    "edit": _edit,
+    "upload": _upload,
+    "remove_upload": _remove_upload,
+    "submit": _submit,
+    "resubmit": _resubmit,
+    "discard": _close,
+    "withdraw": _close,
+    "pass": _pass,
+    "return": _return,
+    "reject": _reject,
+    "disburse": _disburse,
+}
+assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has its effect"
+assert all(t.target in (NEXT, SAME) or t.target in State.values for t in TRANSITIONS.values())
+
+
+def money_text(amount) -> str:
+    from policies.formatting import format_yuan
+
+    return format_yuan(int(amount)) if amount == int(amount) else f"{amount:,.2f}元"
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise NotAllowed(_("请填写理由。"))
+    return reason
 
 
 # --- the enterprise side --------------------------------------------------------------------
@@ -213,186 +565,77 @@ def create_draft(user, measure, **fields) -> Application:
 
 
 def _build_route(application: Application) -> None:
-    stages = workflow.ensure_workflow(application.measure)
+    """The measure's stages, resolved to this applicant's departments. Looks departments
+    up only (``load_districts`` creates every district's departments); a stage without
+    one stops the submission with a message for the administrator."""
+    stages = workflow.stages_of(application.measure)
     if not stages:
-        raise NotAllowed(_("此措施没有办理流程，不受理在线申报。"))
+        raise NotAllowed(_("此措施尚未配置办理流程，暂不受理在线申报，请联系责任单位。"))
     district = application.enterprise.district
     for stage in stages:
-        step = ApplicationStep.objects.create(
-            application=application, position=stage.position, level=stage.level, act=stage.act
-        )
         departments = workflow.resolve_stage(stage, district)
         if not departments:
             raise NotAllowed(
-                _("办理环节“%(stage)s”没有指定部门，请联系管理员。") % {"stage": stage}
+                _("办理环节“%(stage)s”没有对应的部门，请联系管理员。") % {"stage": stage}
             )
+        step = ApplicationStep.objects.create(
+            application=application,
+            position=stage.position,
+            level=stage.level,
+            act=stage.act,
+            unit=stage.unit,
+            limit_days=stage.limit_days,
+        )
         step.departments.set(departments)
 
 
-@transaction.atomic
+# The named actions, for callers and tests.
 def submit(application, user, comment="") -> Application:
-    application = _fresh(application)
-    _require_member(application, user)
-    _check("submit", application)
-    problem = deadline_problem(application.measure)
-    if problem:
-        raise DeadlinePassed(problem)
-    now = timezone.now()
-    _move(
-        application,
-        state=State.IN_REVIEW,
-        position=1,
-        round=F("round") + 1,
-        submitted_at=now,
-        waiting_since=now,
-    )
-    application.steps.all().delete()  # a draft has no route yet; be sure
-    _build_route(application)
-    _event(application, user, "submit", State.IN_REVIEW, 1, comment=comment)
-    return _fresh(application)
+    return perform("submit", application, user, comment=comment)
 
 
-@transaction.atomic
 def resubmit(application, user, comment="") -> Application:
-    application = _fresh(application)
-    _require_member(application, user)
-    _check("resubmit", application)
-    _move(
-        application,
-        state=State.IN_REVIEW,
-        round=F("round") + 1,
-        waiting_since=timezone.now(),
-    )
-    _event(application, user, "resubmit", State.IN_REVIEW, application.position, comment=comment)
-    return _fresh(application)
+    return perform("resubmit", application, user, comment=comment)
 
 
-@transaction.atomic
 def withdraw(application, user, comment="") -> Application:
-    application = _fresh(application)
-    _require_member(application, user)
-    _check("withdraw", application)
-    _move(application, state=State.WITHDRAWN, waiting_since=None)
-    _event(application, user, "withdraw", State.WITHDRAWN, application.position, comment=comment)
-    return _fresh(application)
+    action = "discard" if _fresh(application).state == State.DRAFT else "withdraw"
+    return perform(action, application, user, comment=comment)
 
 
-# --- the department side ----------------------------------------------------------------------
+def edit_application(application, user, version, **fields) -> Application:
+    return perform("edit", application, user, version=version, **fields)
 
 
-@transaction.atomic
-def approve_step(application, user, comment="") -> Application:
-    """Sign off the current step for the user's department; advance when all have signed.
-
-    At the last step this approves the application, except at a final 拨付 step, where the
-    payment is recorded with ``record_disbursement``.
-    """
-    application = _fresh(application)
-    _check("pass", application)
-    department, step = _acting_department(application, user)
-    last = application.position == application.steps.count()
-    if last and step.act == Act.DISBURSE:
-        raise NotAllowed(_("这是最后的拨付环节，请使用“登记拨付”录入拨付金额、日期和凭证号。"))
-    signed = set(
-        Signoff.objects.filter(step=step, round=application.round).values_list(
-            "department_id", flat=True
-        )
-    )
-    if department.pk in signed:
-        raise NotAllowed(_("您所在部门已在本环节签署同意，正在等待其他部门会签。"))
-    waiting_for = {d.pk for d in step.departments.all()} - signed - {department.pk}
-    now = timezone.now()
-    if waiting_for:
-        action, to_state, to_position = "sign_off", State.IN_REVIEW, application.position
-        _move(application)
-    elif last:
-        action, to_state, to_position = "pass", State.APPROVED, application.position
-        _move(application, state=State.APPROVED, waiting_since=None)
-    else:
-        action, to_state, to_position = "pass", State.IN_REVIEW, application.position + 1
-        _move(application, position=to_position, round=F("round") + 1, waiting_since=now)
-    try:
-        with transaction.atomic():
-            Signoff.objects.create(
-                step=step,
-                department=department,
-                round=application.round,
-                user=user,
-                comment=comment,
-                at=now,
-            )
-    except IntegrityError as error:  # pragma: no cover - the conditional update serialises
-        raise StaleState(STALE_MESSAGE) from error
-    _event(application, user, action, to_state, to_position, department, comment)
-    return _fresh(application)
+def add_attachment(application, user, **fields) -> Application:
+    return perform("upload", application, user, **fields)
 
 
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise NotAllowed(_("请填写理由。"))
-    return reason
+def remove_attachment(application, user, attachment) -> Application:
+    return perform("remove_upload", application, user, attachment=attachment)
 
 
-@transaction.atomic
+def approve_step(application, user, comment="", approved_amount=None) -> Application:
+    return perform("pass", application, user, comment=comment, approved_amount=approved_amount)
+
+
 def return_for_supplement(application, user, reason) -> Application:
-    reason = _require_reason(reason)
-    application = _fresh(application)
-    _check("return", application)
-    department, _step = _acting_department(application, user)
-    _move(application, state=State.RETURNED, waiting_since=timezone.now())
-    _event(application, user, "return", State.RETURNED, application.position, department, reason)
-    return _fresh(application)
+    return perform("return", application, user, comment=reason)
 
 
-@transaction.atomic
 def reject(application, user, reason) -> Application:
-    reason = _require_reason(reason)
-    application = _fresh(application)
-    _check("reject", application)
-    department, _step = _acting_department(application, user)
-    _move(application, state=State.REJECTED, waiting_since=None)
-    _event(application, user, "reject", State.REJECTED, application.position, department, reason)
-    return _fresh(application)
+    return perform("reject", application, user, comment=reason)
 
 
-@transaction.atomic
 def record_disbursement(
     application, user, amount: Decimal, paid_on: datetime.date, voucher: str, comment=""
 ) -> Application:
-    application = _fresh(application)
-    _check("disburse", application)
-    department, step = _acting_department(application, user)
-    if step.act != Act.DISBURSE or application.position != application.steps.count():
-        raise NotAllowed(_("只有在最后的拨付环节才能登记拨付。"))
-    voucher = (voucher or "").strip()
-    if amount is None or amount <= 0 or not voucher or paid_on is None:
-        raise NotAllowed(_("请填写拨付金额、拨付日期和凭证号。"))
-    _move(
+    return perform(
+        "disburse",
         application,
-        state=State.DISBURSED,
-        waiting_since=None,
-        disbursed_amount_yuan=amount,
-        disbursed_on=paid_on,
-        voucher_number=voucher,
+        user,
+        comment=comment,
+        amount=amount,
+        paid_on=paid_on,
+        voucher=voucher,
     )
-    Signoff.objects.create(
-        step=step, department=department, round=application.round, user=user, comment=comment
-    )
-    text = _("拨付 %(amount)s 元，日期 %(date)s，凭证号 %(voucher)s") % {
-        "amount": f"{amount:,.2f}",
-        "date": paid_on.isoformat(),
-        "voucher": voucher,
-    }
-    if comment:
-        text = f"{text}。{comment}"
-    _event(application, user, "disburse", State.DISBURSED, application.position, department, text)
-    return _fresh(application)
-
-
-STAFF_ACTIONS = {
-    "pass": approve_step,
-    "return": return_for_supplement,
-    "reject": reject,
-    "disburse": record_disbursement,
-}

@@ -1,9 +1,17 @@
-"""Application states and the transitions between them — declared here and nowhere else.
+"""The application workflow, declared once: states and the transition table.
 
-An application waits ``IN_REVIEW`` at one step of its route (``Application.position``);
-passing the last step approves it (or, at a final 拨付 step, recording the payment
-disburses it). Services in ``applications.services`` perform the transitions; they look
-up the allowed source states here.
+Every row of ``TRANSITIONS`` says who may act (``role``), from which states (``sources``),
+under which condition (``guard``, a name ``applications.services`` resolves), to which state
+(``target``; ``NEXT`` is the route's next step, or 已通过 after the last), and every word the
+portal uses for it: the button (``label``), what the enterprise reads in its timeline
+(``public``), what staff read in theirs (``internal``), the button's colour (``style``),
+whether a reason is required and whether the action asks for confirmation first.
+
+The services perform actions only through this table (``services.perform``); the enterprise
+pages and the staff desk show exactly the actions ``services.available`` finds in it for the
+user and the application; every label comes from here. ``SAME`` marks guarded writes that
+keep the state (editing a draft, adding a material): they are refused in the same way
+once the application has moved on.
 """
 
 from dataclasses import dataclass
@@ -22,51 +30,200 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-class Actor(models.TextChoices):
+class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("申报企业")
-    STAFF = "staff", _("审核部门")
+    STAGE = "stage", _("当前环节的办理部门")
+
+
+NEXT = "next"  # the next step of the route, or 已通过 after the last
+SAME = "same"  # the state does not change (a guarded edit)
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    role: str
     sources: frozenset
-    target: str | None  # None: decided by the route (next step or final state)
-    actor: str
+    target: str
+    label: str  # the button
+    public: str  # the enterprise's timeline
+    internal: str  # the staff's timeline
+    style: str = "secondary"  # primary / success / warning / danger / secondary
+    guard: str = ""  # a guard of ``services.GUARDS``
+    reason_required: bool = False
+    confirm: bool = False
+    help: str = ""
+
+    @property
+    def changes_state(self):
+        return self.target != SAME
 
 
-def _t(action, label, sources, target, actor):
-    return Transition(action, label, frozenset(sources), target, actor)
+def _t(action, role, sources, target, label, public, internal, **options):
+    return Transition(action, role, frozenset(sources), target, label, public, internal, **options)
 
+
+EDITABLE = {State.DRAFT, State.RETURNED}
 
 TRANSITIONS = {
     t.action: t
     for t in [
-        _t("submit", _("提交申报"), {State.DRAFT}, State.IN_REVIEW, Actor.ENTERPRISE),
-        _t("resubmit", _("补正后重新提交"), {State.RETURNED}, State.IN_REVIEW, Actor.ENTERPRISE),
+        # -- the enterprise ------------------------------------------------------------------
+        _t(
+            "edit",
+            Role.ENTERPRISE,
+            EDITABLE,
+            SAME,
+            _("保存修改"),
+            _("修改申报内容"),
+            _("企业修改申报内容"),
+            style="primary",
+        ),
+        _t(
+            "upload",
+            Role.ENTERPRISE,
+            EDITABLE,
+            SAME,
+            _("上传材料"),
+            _("上传材料"),
+            _("企业上传材料"),
+            style="secondary",
+        ),
+        _t(
+            "remove_upload",
+            Role.ENTERPRISE,
+            EDITABLE,
+            SAME,
+            _("删除材料"),
+            _("删除材料"),
+            _("企业删除材料"),
+            style="secondary",
+        ),
+        _t(
+            "submit",
+            Role.ENTERPRISE,
+            {State.DRAFT},
+            State.IN_REVIEW,
+            _("提交申报"),
+            _("提交申报"),
+            _("企业提交申报"),
+            style="primary",
+            guard="open_for_applications",
+        ),
+        _t(
+            "resubmit",
+            Role.ENTERPRISE,
+            {State.RETURNED},
+            State.IN_REVIEW,
+            _("补正后重新提交"),
+            _("补正后重新提交"),
+            _("企业补正后重新提交"),
+            style="primary",
+        ),
+        _t(
+            "discard",
+            Role.ENTERPRISE,
+            {State.DRAFT},
+            State.WITHDRAWN,
+            _("删除草稿"),
+            _("删除草稿"),
+            _("企业删除草稿"),
+            style="danger",
+            confirm=True,
+            help=_("草稿尚未提交，删除后不再显示在“我的申报”中。"),
+        ),
         _t(
             "withdraw",
-            _("撤回申报"),
-            {State.DRAFT, State.IN_REVIEW, State.RETURNED},
+            Role.ENTERPRISE,
+            {State.IN_REVIEW, State.RETURNED},
             State.WITHDRAWN,
-            Actor.ENTERPRISE,
+            _("撤回申报"),
+            _("撤回申报"),
+            _("企业撤回申报"),
+            style="danger",
+            confirm=True,
+            help=_("撤回后本次申报结束，不能恢复；如需再申报，请新建申报。"),
         ),
-        # A sign-off at a joint step that others still have to sign keeps the state.
-        _t("sign_off", _("会签同意"), {State.IN_REVIEW}, State.IN_REVIEW, Actor.STAFF),
-        _t("pass", _("审核通过，转下一环节"), {State.IN_REVIEW}, None, Actor.STAFF),
-        _t("return", _("退回补正"), {State.IN_REVIEW}, State.RETURNED, Actor.STAFF),
-        _t("reject", _("不予通过"), {State.IN_REVIEW}, State.REJECTED, Actor.STAFF),
-        _t("disburse", _("登记拨付"), {State.IN_REVIEW}, State.DISBURSED, Actor.STAFF),
+        # -- the department at the current step ---------------------------------------------
+        _t(
+            "pass",
+            Role.STAGE,
+            {State.IN_REVIEW},
+            NEXT,
+            _("审核通过"),
+            _("审核通过"),
+            _("审核通过"),
+            style="success",
+            guard="not_final_payment",
+            confirm=True,
+            help=_("会签环节须各部门都同意后才转入下一环节；最后一个环节通过后申报办结。"),
+        ),
+        _t(
+            "return",
+            Role.STAGE,
+            {State.IN_REVIEW},
+            State.RETURNED,
+            _("退回补正"),
+            _("退回补正"),
+            _("退回企业补正"),
+            style="warning",
+            reason_required=True,
+            confirm=True,
+            help=_("企业补正后重新提交，回到本环节；会签环节中已同意的部门须重新办理。"),
+        ),
+        _t(
+            "reject",
+            Role.STAGE,
+            {State.IN_REVIEW},
+            State.REJECTED,
+            _("不予通过"),
+            _("审核不予通过"),
+            _("审核不予通过"),
+            style="danger",
+            reason_required=True,
+            confirm=True,
+            help=_("不予通过后申报结束，企业会收到理由。"),
+        ),
+        _t(
+            "disburse",
+            Role.STAGE,
+            {State.IN_REVIEW},
+            State.DISBURSED,
+            _("登记拨付"),
+            _("资金已拨付"),
+            _("登记拨付"),
+            style="primary",
+            guard="final_payment",
+            confirm=True,
+            help=_("登记拨付金额、日期和凭证号，申报办结。"),
+        ),
     ]
 }
 
-ACTION_CHOICES = [(t.action, t.label) for t in TRANSITIONS.values()]
+# A department's agreement at a joint step that others still have to give: recorded in the
+# timeline under its own name, though it is the "pass" action of the table.
+SIGN_OFF = "sign_off"
+SIGN_OFF_WORDS = (_("会签同意"), _("会签同意，等待其他部门"))
+
+ACTION_CHOICES = [(t.action, t.label) for t in TRANSITIONS.values()] + [
+    (SIGN_OFF, SIGN_OFF_WORDS[0])
+]
 
 FINAL_STATES = frozenset({State.APPROVED, State.REJECTED, State.DISBURSED, State.WITHDRAWN})
-# The enterprise may edit its application in these states.
-EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+EDITABLE_STATES = frozenset(EDITABLE)
 
 
 def allowed(action: str, state: str) -> bool:
     return state in TRANSITIONS[action].sources
+
+
+def public_words(action: str) -> str:
+    if action == SIGN_OFF:
+        return str(SIGN_OFF_WORDS[1])
+    return str(TRANSITIONS[action].public) if action in TRANSITIONS else action
+
+
+def internal_words(action: str) -> str:
+    if action == SIGN_OFF:
+        return str(SIGN_OFF_WORDS[0])
+    return str(TRANSITIONS[action].internal) if action in TRANSITIONS else action

@@ -1,10 +1,17 @@
-"""What the enterprise sees of its application's route: every step, its state, who said what."""
+"""What the enterprise sees of its application's route: every step, its state, who said
+what, and how many working days the departments took at it.
+
+The days are counted from the immutable events: a step is on the department's clock from
+the event that brings the application to it in review (submission, the previous step's
+pass, a resubmission) to the event that moves it on, returns it or ends it. Time spent
+with the enterprise (退回补正) is not the department's and is not counted.
+"""
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .states import State
+from .states import SIGN_OFF, TRANSITIONS, State
 
 STATUS_LABELS = {
     "done": _("已完成"),
@@ -14,6 +21,9 @@ STATUS_LABELS = {
     "pending": _("未开始"),
 }
 
+# Actions that keep the state (edits, materials) are not steps of the route.
+ROUTE_ACTIONS = {a for a, t in TRANSITIONS.items() if t.changes_state} | {SIGN_OFF}
+
 
 @dataclass
 class TimelineStep:
@@ -21,6 +31,9 @@ class TimelineStep:
     status: str
     since: object = None
     events: list = field(default_factory=list)
+    days: int | None = None  # working days the department(s) took (so far)
+    started: object = None
+    finished: object = None
 
     @property
     def status_label(self):
@@ -31,27 +44,65 @@ class TimelineStep:
         return list(self.step.departments.all())
 
 
-def build_timeline(application, steps, events) -> list[TimelineStep]:
+def _status(application, step) -> str:
+    if step.position < application.position or (
+        step.position == application.position
+        and application.state in (State.APPROVED, State.DISBURSED)
+    ):
+        return "done"
+    if step.position == application.position:
+        return {
+            State.IN_REVIEW: "current",
+            State.RETURNED: "returned",
+            State.REJECTED: "stopped",
+            State.WITHDRAWN: "stopped",
+        }.get(application.state, "pending")
+    return "pending"
+
+
+def review_periods(events) -> dict[int, list]:
+    """{position: [(start, end or None), …]}: when the application was in review at each
+    step, from the events in order."""
+    periods: dict[int, list] = {}
+    for event in sorted(events, key=lambda e: (e.at, e.pk or 0)):
+        before = (event.from_state, event.from_position)
+        after = (event.to_state, event.to_position)
+        if before == after:
+            continue
+        if event.from_state == State.IN_REVIEW:
+            spans = periods.get(event.from_position)
+            if spans and spans[-1][1] is None:
+                spans[-1] = (spans[-1][0], event.at)
+        if event.to_state == State.IN_REVIEW:
+            periods.setdefault(event.to_position, []).append((event.at, None))
+    return periods
+
+
+def build_timeline(application, steps, events, calendar=None, today=None) -> list[TimelineStep]:
+    """The route as the enterprise reads it. With ``calendar`` (a ``clock.WorkCalendar``)
+    and ``today``, each step that started carries the working days it took (so far)."""
+    periods = review_periods(events) if calendar is not None else {}
     timeline = []
     for step in steps:
-        if step.position < application.position or (
-            step.position == application.position
-            and application.state in (State.APPROVED, State.DISBURSED)
-        ):
-            status = "done"
-        elif step.position == application.position:
-            status = {
-                State.IN_REVIEW: "current",
-                State.RETURNED: "returned",
-                State.REJECTED: "stopped",
-                State.WITHDRAWN: "stopped",
-            }.get(application.state, "pending")
-        else:
-            status = "pending"
-        mine = [e for e in events if e.from_position == step.position and e.department_id]
+        status = _status(application, step)
+        mine = [
+            e
+            for e in events
+            if e.from_position == step.position
+            and e.action in ROUTE_ACTIONS
+            and e.action not in ("submit",)
+        ]
         entered = [e for e in events if e.to_position == step.position]
         since = application.waiting_since if status in ("current", "returned") else None
         if since is None and entered:
             since = entered[-1].at
-        timeline.append(TimelineStep(step, status, since, mine))
+        item = TimelineStep(step, status, since, mine)
+        spans = periods.get(step.position) or []
+        if spans:
+            item.started = spans[0][0]
+            item.finished = spans[-1][1]
+            item.days = sum(
+                calendar.working_days_between(start, end or today) for start, end in spans
+            )
+        timeline.append(item)
     return timeline

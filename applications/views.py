@@ -9,15 +9,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from policies.models import Department, Measure
+from portal.dates import today
 
 from . import services, workflow
+from .clock import WorkCalendar, clock_for
 from .forms import ApplicationForm, AttachmentForm, CommentForm, RegistrationForm
 from .models import (
     Application,
@@ -29,6 +32,7 @@ from .models import (
     Signoff,
 )
 from .profile import dated_answers, store_answers, stored_answers
+from .states import TRANSITIONS, State
 from .timeline import build_timeline
 from .uploads import required_materials
 
@@ -70,6 +74,7 @@ def my_applications(request):
     enterprise = services.enterprise_of(request.user)
     applications = (
         Application.objects.of_user(request.user)
+        .exclude(state=State.WITHDRAWN, submitted_at__isnull=True)  # drafts deleted
         .select_related("measure__document__city")
         .prefetch_related(_steps_prefetch())
     )
@@ -160,7 +165,7 @@ def start(request, measure_pk):
             "form": form,
             "check": check,
             "deadline_problem": services.deadline_problem(measure),
-            "stages": workflow.ensure_workflow(measure),
+            "stages": workflow.stages_of(measure),
             "materials": required_materials(measure),
             "enterprise": enterprise,
         },
@@ -171,58 +176,100 @@ DEPARTMENTS = Department.objects.select_related("city", "district__city")
 
 
 def _route(application):
-    """Its steps (with departments and sign-offs) and its events, in four queries."""
-    steps = list(
-        application.steps.prefetch_related(
-            Prefetch("departments", queryset=DEPARTMENTS),
-            Prefetch("signoffs", queryset=Signoff.objects.select_related("department")),
-        )
+    """Its steps (with departments and sign-offs, prefetched onto the application) and its
+    events, in four queries."""
+    prefetch_related_objects(
+        [application],
+        Prefetch(
+            "steps",
+            queryset=ApplicationStep.objects.prefetch_related(
+                Prefetch("departments", queryset=DEPARTMENTS),
+                Prefetch("signoffs", queryset=Signoff.objects.select_related("department")),
+            ).order_by("position"),
+        ),
     )
     events = list(
         ApplicationEvent.objects.filter(application=application).select_related(
             "actor", "department__city", "department__district__city"
         )
     )
-    return steps, events
+    return list(application.steps.all()), events
 
 
-@login_required
-def detail(request, pk):
-    application = _own(request, pk)
+ACTION_URLS = {
+    "submit": "applications:submit",
+    "resubmit": "applications:resubmit",
+    "discard": "applications:withdraw",
+    "withdraw": "applications:withdraw",
+}
+
+
+def _detail_context(request, application, **extra):
     steps, events = _route(application)
     attachments = list(application.attachments.all())
+    ctx = services.Context(application, request.user, steps=steps)
+    buttons = [
+        {"transition": t, "url": reverse(ACTION_URLS[t.action], args=[application.pk])}
+        for t in services.available(application, request.user, ctx=ctx)
+        if t.action in ACTION_URLS
+    ]
+    calendar = WorkCalendar()
+    on = today()
     context = {
         "application": application,
-        "timeline": build_timeline(application, steps, events),
-        "events": events,
+        "timeline": build_timeline(application, steps, events, calendar, on),
+        "submitted_event": next((e for e in events if e.action == "submit"), None),
         "attachments": attachments,
-        "deadline_problem": services.deadline_problem(application.measure),
+        "buttons": buttons,
+        "submit_refused": (
+            services.refusal("submit", ctx) if application.state == State.DRAFT else None
+        ),
+        "can_edit": services.refusal("edit", ctx) is None,
+        "clock": clock_for(application, on, calendar),
+        "requested_text": services.money_text(application.requested_amount_yuan or 0),
+        "disbursed_text": services.money_text(application.disbursed_amount_yuan or 0),
     }
-    if application.is_editable:
+    if context["can_edit"]:
         context["upload_form"] = AttachmentForm(measure=application.measure)
         context["materials"] = required_materials(application.measure)
         context["missing"] = [
             m for m in context["materials"] if m not in {a.material for a in attachments}
         ]
-    return render(request, "applications/detail.html", context)
+    context.update(extra)
+    return context
+
+
+@login_required
+def detail(request, pk):
+    application = _own(request, pk)
+    return render(request, "applications/detail.html", _detail_context(request, application))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
+    """The enterprise's edit: written through the guarded service with the version the form
+    was built from. Refused (nothing written, everything typed shown again) when the
+    application moved on in the meantime — submitted from another tab, say."""
     application = _own(request, pk)
-    if not application.is_editable:
+    form = ApplicationForm(request.POST if request.method == "POST" else None, instance=application)
+    if request.method == "GET" and not application.is_editable:
         messages.error(
             request,
             _("该申报当前状态为“%(state)s”，不能修改。")
             % {"state": application.get_state_display()},
         )
         return redirect(application)
-    form = ApplicationForm(request.POST if request.method == "POST" else None, instance=application)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("已保存。"))
-        return redirect(application)
+        try:
+            services.edit_application(
+                application, request.user, form.cleaned_data["version"], **form.changes()
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(application)
     return render(request, "applications/edit.html", {"application": application, "form": form})
 
 
@@ -230,38 +277,28 @@ def edit(request, pk):
 @require_POST
 def upload(request, pk):
     application = _own(request, pk)
-    if not application.is_editable:
-        messages.error(request, _("该申报已提交，不能再上传材料。"))
-        return redirect(application)
     form = AttachmentForm(request.POST, request.FILES, measure=application.measure)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        Attachment.objects.create(
-            application=application,
-            material=form.cleaned_data["material"],
-            file=upload,
-            original_name=form.original_name[:200],
-            content_type=form.content_type,
-            size=upload.size,
-            uploaded_by=request.user,
-        )
+        try:
+            services.add_attachment(
+                application,
+                request.user,
+                material=form.cleaned_data["material"],
+                file=upload,
+                original_name=form.original_name[:200],
+                content_type=form.content_type,
+                size=upload.size,
+            )
+        except services.TransitionError as error:
+            messages.error(request, _("材料未上传：%(reason)s") % {"reason": error})
+            return redirect(application)
         messages.success(request, _("已上传：%(name)s") % {"name": form.original_name})
         return redirect(application)
-    steps, events = _route(application)
-    attachments = list(application.attachments.all())
-    materials = required_materials(application.measure)
     return render(
         request,
         "applications/detail.html",
-        {
-            "application": application,
-            "timeline": build_timeline(application, steps, events),
-            "events": events,
-            "attachments": attachments,
-            "upload_form": form,
-            "materials": materials,
-            "missing": [m for m in materials if m not in {a.material for a in attachments}],
-        },
+        _detail_context(request, application, upload_form=form),
         status=400,
     )
 
@@ -271,21 +308,21 @@ def upload(request, pk):
 def delete_attachment(request, pk, attachment):
     application = _own(request, pk)
     item = get_object_or_404(application.attachments, pk=attachment)
-    if not application.is_editable:
-        messages.error(request, _("该申报已提交，不能删除材料。"))
-        return redirect(application)
-    item.file.delete(save=False)
-    item.delete()
-    messages.success(request, _("已删除：%(name)s") % {"name": item.original_name})
+    try:
+        services.remove_attachment(application, request.user, item.pk)
+    except services.TransitionError as error:
+        messages.error(request, _("材料未删除：%(reason)s") % {"reason": error})
+    else:
+        messages.success(request, _("已删除：%(name)s") % {"name": item.original_name})
     return redirect(application)
 
 
-def _transition(request, pk, service, success):
+def _transition(request, pk, action, success):
     application = _own(request, pk)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        service(application, request.user, comment=comment)
+        services.perform(action, application, request.user, comment=comment)
     except services.TransitionError as error:
         messages.error(request, str(error))
     else:
@@ -296,28 +333,33 @@ def _transition(request, pk, service, success):
 @login_required
 @require_POST
 def submit(request, pk):
-    return _transition(request, pk, services.submit, _("已提交，等待第一个环节办理。"))
+    return _transition(request, pk, "submit", _("已提交，等待第一个环节办理。"))
 
 
 @login_required
 @require_POST
 def resubmit(request, pk):
-    return _transition(request, pk, services.resubmit, _("已补正并重新提交。"))
+    return _transition(request, pk, "resubmit", _("已补正并重新提交。"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
+    """撤回申报 (submitted) or 删除草稿 (a draft): the table's action for the state, after a
+    confirmation page."""
     application = _own(request, pk)
+    action = "discard" if application.state == State.DRAFT else "withdraw"
+    transition = TRANSITIONS[action]
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        return _transition(request, pk, services.withdraw, _("申报已撤回。"))
-    if not application.can_withdraw:
+        done = _("草稿已删除。") if action == "discard" else _("申报已撤回。")
+        return _transition(request, pk, action, done)
+    if not services.can(action, application, request.user):
         messages.error(request, _("该申报已有结果，不能撤回。"))
         return redirect(application)
     return render(
         request,
         "applications/withdraw_confirm.html",
-        {"application": application, "form": CommentForm()},
+        {"application": application, "form": CommentForm(), "transition": transition},
     )
 
 

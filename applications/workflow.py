@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from policies.importer.fields import chinese_number
 from policies.models import Department, District, Measure
 
 from .models import Act, Intake, WorkflowStage
@@ -44,8 +45,9 @@ KINDS = {
     "发改局": ("发展改革", "发展和改革", "发改"),
     "市场监管局": ("市场监督管理", "市场监管"),
 }
-# The district departments every district gets (``load_districts``).
-DISTRICT_DEPARTMENTS = list(KINDS)
+# The district departments every district gets (``load_districts``); the 人民政府 decides
+# and pays where a measure leaves it to the districts.
+DISTRICT_DEPARTMENTS = [*KINDS, "人民政府"]
 # Provincial departments the 鞍山 2023 handling texts send applications up to.
 PROVINCIAL_DEPARTMENTS = {"辽宁省": ["省商务厅", "省工信厅", "省科技厅", "省文旅厅"]}
 CITY_GOVERNMENT = "市人民政府"
@@ -85,9 +87,19 @@ class StageSpec:
     act: str
     kinds: tuple  # canonical kind names ("商务局"), or CITY_GOVERNMENT
     source: str = field(default="", compare=False)
+    unit: str = ""  # a step inside the department: 产业发展科, 党组会
+    limit_days: int | None = None  # "…个工作日内" where the text states it
 
     def describe(self):
-        return f"{self.level}:{'+'.join(self.kinds)}:{self.act}"
+        unit = f"/{self.unit}" if self.unit else ""
+        return f"{self.level}:{'+'.join(self.kinds)}{unit}:{self.act}"
+
+    def text(self):
+        """For staff: 区级 商务局（产业发展科） 受理（10个工作日）."""
+        unit = f"（{self.unit}）" if self.unit else ""
+        limit = f"（{self.limit_days}个工作日）" if self.limit_days else ""
+        kinds = "、".join(self.kinds)
+        return f"{Department.Level(self.level).label} {kinds}{unit} {Act(self.act).label}{limit}"
 
 
 @dataclass
@@ -248,12 +260,61 @@ def _parse_paragraph(paragraph: str, responsible_kind: str | None) -> list[Stage
     return stages
 
 
+# A step inside one department, where the text names it: "到市文旅广电局产业发展科申请，由产业
+# 发展科提请党组会审议，审议通过后由市文旅广电局向省文旅厅申请".
+UNIT_INTAKE = re.compile(
+    rf"(?P<level>市|县(?:[（(][市、区]{{1,3}}[）)])?、?区?)(?P<kinds>{_KW})[\u4e00-\u9fff]*?(?:局|委)"
+    r"(?P<unit>[\u4e00-\u9fff]{2,8}?(?:科|处|中心))(?:申请|申报|提交|受理)"
+)
+UNIT_MEETING = re.compile(
+    r"提请(?P<unit>党组会|局务会|办公会|常务会)(?:议)?(?P<act>审议|研究|审定)"
+)
+LIMIT = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})个工作日(?:内|之内)?")
+
+
+def _limit_days(number: str) -> int:
+    return int(number) if number.isdigit() else chinese_number(number)
+
+
+def _internal_steps(paragraph: str) -> list[StageSpec]:
+    """The steps a department takes inside itself before its decision: a 科室 receiving the
+    application, a 党组会 deliberating."""
+    intake = UNIT_INTAKE.search(paragraph)
+    if intake is None:
+        return []
+    level = _level_of(intake.group("level"))
+    kinds = _kinds_in(intake.group("kinds"))
+    steps = [StageSpec(level, Act.RECEIVE, kinds, intake.group(0), unit=intake.group("unit"))]
+    meeting = UNIT_MEETING.search(paragraph, intake.end())
+    if meeting:
+        steps.append(
+            StageSpec(level, Act.DELIBERATE, kinds, meeting.group(0), unit=meeting.group("unit"))
+        )
+    return steps
+
+
+def _with_limits(paragraph: str, stages: list[StageSpec]) -> list[StageSpec]:
+    """ "N个工作日内" belongs to the stage whose words come last before it."""
+    starts = [paragraph.find(stage.source) if stage.source else -1 for stage in stages]
+    limits = [stage.limit_days for stage in stages]
+    for match in LIMIT.finditer(paragraph):
+        before = [i for i, start in enumerate(starts) if 0 <= start <= match.start()]
+        if before:
+            limits[max(before, key=lambda i: starts[i])] = _limit_days(match.group(1))
+    return [
+        StageSpec(s.level, s.act, s.kinds, s.source, unit=s.unit, limit_days=limit)
+        for s, limit in zip(stages, limits, strict=True)
+    ]
+
+
 def parse_route(handling: str, responsible_kind: str | None = None) -> list[StageSpec]:
-    """The stages a 办理方式 text describes ([] when it names no route).
+    """The stages a 办理方式 text describes ([] when it names no route): a pure function of
+    the text.
 
     Where the text describes several procedures in separate paragraphs (社零额部分 /
-    直播示范基地部分), the first paragraph that names a route is used.
-    """
+    直播示范基地部分), the first paragraph that names a route is used. A department's
+    internal steps (科室受理 → 党组会审议) come before its own stages, and replace a plain
+    review of the same department."""
     text = NOISE.sub("", handling or "")
     for paragraph in text.splitlines():
         paragraph = paragraph.strip()
@@ -261,7 +322,11 @@ def parse_route(handling: str, responsible_kind: str | None = None) -> list[Stag
             continue
         stages = _parse_paragraph(paragraph, responsible_kind)
         if stages and not all(_is_implicit_payment(stage) for stage in stages):
-            return stages
+            internal = _internal_steps(paragraph)
+            if internal:
+                inside = (internal[0].level, internal[0].kinds)
+                stages = internal + [s for s in stages if (s.level, s.kinds) != inside]
+            return _with_limits(paragraph, stages)
     return []
 
 
@@ -400,7 +465,8 @@ def district_department(district: District, name: str) -> Department:
 
 @transaction.atomic
 def save_workflow(measure: Measure, specs: list[StageSpec]) -> list[WorkflowStage]:
-    """Replace the measure's workflow by ``specs``."""
+    """Replace the measure's workflow by ``specs`` (at load time or by a staff action, never
+    while a page is read)."""
     measure.workflow_stages.all().delete()
     stages = []
     for position, spec in enumerate(specs, start=1):
@@ -409,6 +475,8 @@ def save_workflow(measure: Measure, specs: list[StageSpec]) -> list[WorkflowStag
             position=position,
             level=spec.level,
             act=spec.act,
+            unit=spec.unit,
+            limit_days=spec.limit_days,
             district_departments="、".join(spec.kinds) if spec.level == DISTRICT else "",
             source=spec.source,
         )
@@ -421,9 +489,15 @@ def save_workflow(measure: Measure, specs: list[StageSpec]) -> list[WorkflowStag
     return stages
 
 
+def stages_of(measure: Measure) -> list[WorkflowStage]:
+    """The measure's saved workflow, as it is: reading it never derives or writes anything."""
+    return list(measure.workflow_stages.order_by("position").prefetch_related("departments"))
+
+
 def ensure_workflow(measure: Measure, overwrite: bool = False) -> list[WorkflowStage]:
-    """The measure's workflow, derived and saved first if it has none (or ``overwrite``)."""
-    existing = list(measure.workflow_stages.all())
+    """Derive and save the measure's workflow if it has none (or ``overwrite``): called by
+    ``load_districts`` and by the admin's explicit action, never on a page request."""
+    existing = stages_of(measure)
     if existing and not overwrite:
         return existing
     # a measure staff opened to applications gets a route even if its text grants no money
@@ -431,7 +505,10 @@ def ensure_workflow(measure: Measure, overwrite: bool = False) -> list[WorkflowS
 
 
 def resolve_stage(stage: WorkflowStage, district: District) -> list[Department]:
-    """The departments acting at a stage for an applicant in ``district``."""
+    """The departments acting at a stage for an applicant in ``district`` — looked up only:
+    ``load_districts`` creates every district's departments."""
     if stage.level == DISTRICT:
-        return [district_department(district, name) for name in stage.district_department_names]
+        names = stage.district_department_names
+        found = {d.name: d for d in Department.objects.filter(district=district, name__in=names)}
+        return [found[name] for name in names if name in found]
     return list(stage.departments.all())

@@ -79,7 +79,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "level", "city", "district", "province")
+    list_display = ("name", "level", "city", "district", "province", "service_days")
     list_filter = ("level", "city")
     search_fields = ("name", "aliases")
     list_select_related = ("city", "district__city")

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,4 +13,30 @@ class PoliciesConfig(AppConfig):
         # Keep the search index current when staff save a measure in the admin.
         post_save.connect(
             search.measure_saved, sender="policies.Measure", dispatch_uid="search_reindex"
+        )
+        from .models import Measure
+
+        connect_revision(
+            "policies.PolicyDocument",
+            "policies.Measure",
+            "policies.Chapter",
+            "policies.MeasureDepartment",
+            "policies.EditorialNote",
+            m2m=[Measure.topics.through, Measure.support_types.through],
+        )
+
+
+def connect_revision(*senders, m2m=()):
+    """Bump the catalogue's revision when any of ``senders`` is saved or deleted, or one of
+    the ``m2m`` through tables changes: pages showing them are re-rendered at once."""
+    from .models import CatalogueRevision
+
+    for sender in senders:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                CatalogueRevision.bump, sender=sender, dispatch_uid=f"revision:{sender}:{signal}"
+            )
+    for through in m2m:
+        m2m_changed.connect(
+            CatalogueRevision.bump, sender=through, dispatch_uid=f"revision:{through}"
         )

@@ -480,3 +480,26 @@ class MeasureGram(models.Model):
 
     def __str__(self):
         return self.gram
+
+
+class CatalogueRevision(models.Model):
+    """One counter, bumped by every change to what a policy page shows (a document, a
+    measure, its intake or workflow, in the admin or by a load command or a service): the
+    cache key of the pages' cached parts (``policies.views.catalogue_version``), so a
+    cached page never outlives the facts it shows, on any node."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("目录版本")
+        verbose_name_plural = _("目录版本")
+
+    def __str__(self):
+        return str(self.value)
+
+    @classmethod
+    def bump(cls, **_signal_kwargs) -> None:
+        """Count one change (usable as a signal receiver). Inside the writer's transaction,
+        so a reader sees the new number only with the new facts."""
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})

@@ -150,15 +150,15 @@ PAGE_SECONDS = 300  # a cached part of a page is kept at most this long
 def catalogue_version() -> str:
     """A cache key part that changes when the catalogue does, read in one cheap query.
 
-    The largest ids of the admin's change log (every add, change or delete by staff, in any
-    process or node), of the search index (rewritten whenever a measure's title or text is
-    saved or imported), of the measures and of the documents, and how many documents there
-    are: each is read off an index end, whatever the catalogue's size. What no such write
-    marks (an import that only deletes measures, an ``update()`` in a shell) shows once the
-    cached part expires (``COUNTS_SECONDS``, ``PAGE_SECONDS``)."""
+    ``CatalogueRevision`` counts every save and delete of what a policy page shows — a
+    document, a measure, its links, intake and workflow — whether in the admin, a load
+    command or a service (signals, see ``policies.apps.connect_revision``); the largest id
+    of the admin's change log and of the search index, and the number of documents, add
+    what bulk writes (an importer's ``bulk_create``) leave unsignalled. Each is read off an
+    index end, whatever the catalogue's size."""
     from django.contrib.admin.models import LogEntry
 
-    from .models import MeasureGram
+    from .models import CatalogueRevision, MeasureGram
 
     quote = connection.ops.quote_name
     parts = [
@@ -166,6 +166,8 @@ def catalogue_version() -> str:
         for model in (LogEntry, MeasureGram, Measure, PolicyDocument)
     ]
     parts.append(f"(SELECT COUNT(*) FROM {quote(PolicyDocument._meta.db_table)})")
+    revision = CatalogueRevision._meta
+    parts.append(f"(SELECT MAX({quote('value')}) FROM {quote(revision.db_table)})")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}")
         row = cursor.fetchone()

@@ -6,7 +6,10 @@ from django.urls import reverse
 
 from applications import services, workflow
 from applications.models import Intake, WorkflowStage
+from applications.states import State
 from policies.models import Measure
+
+from .helpers import admin_form_data
 
 
 def measure_at(source_prefix, path_key):
@@ -56,11 +59,37 @@ def test_staff_open_a_measure_whose_text_grants_no_money(catalogue, personas, se
     assert not measure.workflow_stages.exists()
     Intake.objects.filter(measure=measure).update(accepts=True)
     application = services.create_draft(personas.enterprise_a, measure)
+    # Submitting only looks the route up: none yet, so nothing is written.
+    with pytest.raises(services.NotAllowed, match="尚未配置办理流程"):
+        services.submit(application, personas.enterprise_a)
+    application.refresh_from_db()
+    assert (application.state, application.steps.count()) == (State.DRAFT, 0)
+    assert not measure.workflow_stages.exists()
+    # Staff derive it explicitly (the admin does when it saves an opened intake): the
+    # default route, ending with city finance.
+    workflow.ensure_workflow(measure)
     application = services.submit(application, personas.enterprise_a)
-    # it gets a route when it is first needed: the default one, ending with city finance
     stages = list(measure.workflow_stages.order_by("position"))
     assert stages and stages[-1].act == "disburse"
     assert application.steps.count() == len(stages)
+
+
+def test_the_admin_derives_the_route_when_staff_open_the_intake(catalogue, admin_client, settings):
+    settings.PORTAL_TODAY = "2024-06-30"
+    measure = measure_at("001_", "11")
+    assert not measure.workflow_stages.exists()
+    url = reverse("admin:policies_measure_change", args=[measure.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert not measure.workflow_stages.exists()  # GET wrote nothing
+    data = admin_form_data(page)
+    intake = next(k for k in data if k.startswith("intake-") and k.endswith("-note"))
+    data[intake.replace("-note", "-accepts")] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert workflow.takes_applications(measure)
+    stages = list(measure.workflow_stages.order_by("position"))
+    assert stages and stages[-1].act == "disburse"
 
 
 def test_a_newly_imported_measure_is_decided_by_the_next_load(catalogue):

@@ -64,7 +64,7 @@ def test_the_whole_route_ends_in_disbursed(
         with pytest.raises(services.NotAllowed, match="登记拨付"):
             services.approve_step(application, p.city_finance)
         application = services.record_disbursement(
-            application, p.city_finance, Decimal("100000"), datetime.date(2023, 12, 1), "CZ-1"
+            application, p.city_finance, Decimal("100000"), datetime.date(2023, 10, 16), "CZ-1"
         )
     assert application.state == State.DISBURSED
     assert (application.disbursed_amount_yuan, application.voucher_number) == (
@@ -177,7 +177,7 @@ def test_a_continuing_measure_can_be_submitted_any_day(personas, settings):
 
 
 def test_a_route_ending_at_the_province_ends_approved(personas, settings):
-    measure = measure_at("11.1")  # 市文旅广电局 → 省文旅厅
+    measure = measure_at("11.1")  # 产业发展科 受理 → 党组会 审议 → 省文旅厅
     from applications.workflow import city_department, province_department
 
     from .conftest import make_staff
@@ -185,7 +185,13 @@ def test_a_route_ending_at_the_province_ends_approved(personas, settings):
     city_staff = make_staff("wenlv", city_department(measure.document.city, "文旅局"))
     province_staff = make_staff("sheng_wenlv", province_department("辽宁省", "文旅局"))
     application = submitted(personas.enterprise_a, measure)
-    application = services.approve_step(application, city_staff)
+    steps = [(s.act, s.unit) for s in application.steps.order_by("position")]
+    assert steps == [("receive", "产业发展科"), ("deliberate", "党组会"), ("review", "")]
+    application = services.approve_step(application, city_staff, comment="材料齐全，已受理")
+    application = services.approve_step(application, city_staff, comment="党组会审议通过")
+    assert application.position == 3
+    with pytest.raises(services.NotYourStage):
+        services.approve_step(application, city_staff)
     application = services.approve_step(application, province_staff, comment="同意奖励")
     assert application.state == State.APPROVED
 

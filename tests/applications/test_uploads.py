@@ -83,10 +83,13 @@ def test_it_refuses_uploads_after_submission(client_a, draft, personas, settings
     assert stored_files(settings) == []
 
 
-def test_the_enterprise_can_delete_a_material_of_a_draft(client_a, draft, settings):
+def test_the_enterprise_can_delete_a_material_of_a_draft(
+    client_a, draft, settings, django_capture_on_commit_callbacks
+):
     attach(client_a, draft)
     item = Attachment.objects.get()
-    client_a.post(f"/applications/{draft.pk}/attachments/{item.pk}/delete/")
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once committed
+        client_a.post(f"/applications/{draft.pk}/attachments/{item.pk}/delete/")
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
 

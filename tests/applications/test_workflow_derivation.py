@@ -74,10 +74,24 @@ GOLDEN = {
     "10.1": [(D, "工信局", "preliminary"), (C, "工信局", "preliminary"), (P, "工信局", "review")],
     # 经各县（市、区）相应部门初审通过后，提报市级相应部门审核
     "10.2": [(D, "工信局", "preliminary"), (C, "工信局", "review")],
-    # 到市文旅广电局…申请，…审议通过后由市文旅广电局向省文旅厅申请
-    "11.1": [(C, "文旅局", "review"), (P, "文旅局", "review")],
-    "11.2": [(C, "文旅局", "review"), (P, "文旅局", "review")],
-    "11.3": [(C, "文旅局", "review"), (P, "文旅局", "review")],
+    # 到市文旅广电局产业发展科申请，由产业发展科提请党组会审议，审议通过后由市文旅广电局向
+    # 省文旅厅申请: three stages — the 科 receives, the 党组会 deliberates (both inside the
+    # city bureau, stages of their own), the province decides on what the bureau sends up.
+    "11.1": [
+        (C, "文旅局/产业发展科", "receive"),
+        (C, "文旅局/党组会", "deliberate"),
+        (P, "文旅局", "review"),
+    ],
+    "11.2": [
+        (C, "文旅局/产业发展科", "receive"),
+        (C, "文旅局/党组会", "deliberate"),
+        (P, "文旅局", "review"),
+    ],
+    "11.3": [
+        (C, "文旅局/产业发展科", "receive"),
+        (C, "文旅局/党组会", "deliberate"),
+        (P, "文旅局", "review"),
+    ],
     # 县（市）区科技主管部门初审推荐和市科技局审核后，向省科技厅推荐申报（the second
     # procedure after "；" starts over from the district and is not part of this route）
     "13.1": [(D, "科技局", "preliminary"), (C, "科技局", "review"), (P, "科技局", "review")],
@@ -184,3 +198,36 @@ def test_other_cities_get_the_default_route(catalogue):
 )
 def test_parse_route_on_plain_texts(text, expected):
     assert [s.describe() for s in workflow.parse_route(text, "商务局")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "报所在县区商务部门，县区商务部门5个工作日内完成初审，由市商务局14个工作日内审核。",
+            [("district:商务局:preliminary", 5), ("city:商务局:review", 14)],
+        ),
+        (
+            "报所在县区商务部门，由市商务局审核，十个工作日内办结。",
+            [("district:商务局:preliminary", None), ("city:商务局:review", 10)],
+        ),
+        (
+            "到市文旅广电局产业发展科申请，3个工作日内受理，由产业发展科提请党组会审议，"
+            "审议通过后由市文旅广电局向省文旅厅申请。",
+            [
+                ("city:文旅局/产业发展科:receive", 3),
+                ("city:文旅局/党组会:deliberate", None),
+                ("province:文旅局:review", None),
+            ],
+        ),
+    ],
+)
+def test_limits_stated_in_the_text_belong_to_the_stage_before_them(text, expected):
+    specs = workflow.parse_route(text, "商务局")
+    assert [(s.describe(), s.limit_days) for s in specs] == expected
+
+
+def test_parse_route_touches_no_database(django_assert_num_queries):
+    text = "到市文旅广电局产业发展科申请，由产业发展科提请党组会审议，由市财政局拨付。"
+    with django_assert_num_queries(0):
+        assert len(workflow.parse_route(text, "文旅局")) == 3
