@@ -331,7 +331,16 @@ def _edit(ctx, transition, comment="", **fields):
 
 def _upload(ctx, transition, comment="", **fields):
     _move(ctx.application)  # nobody submits it while the material is being attached
-    Attachment.objects.create(application=ctx.application, uploaded_by=ctx.user, **fields)
+    item = Attachment.objects.create(application=ctx.application, uploaded_by=ctx.user, **fields)
+    application = ctx.application
+    _event(
+        application,
+        ctx.user,
+        "upload",
+        application.state,
+        application.position,
+        comment=f"{item.material}：{item.original_name}",
+    )
 
 
 def _remove_upload(ctx, transition, comment="", attachment=None):
@@ -339,6 +348,15 @@ def _remove_upload(ctx, transition, comment="", attachment=None):
     _move(ctx.application)
     item.delete()
     transaction.on_commit(lambda: item.file.delete(save=False))
+    application = ctx.application
+    _event(
+        application,
+        ctx.user,
+        "remove_upload",
+        application.state,
+        application.position,
+        comment=f"{item.material}：{item.original_name}",
+    )
 
 
 def _submit(ctx, transition, comment=""):

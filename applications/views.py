@@ -253,12 +253,9 @@ def edit(request, pk):
     application moved on in the meantime — submitted from another tab, say."""
     application = _own(request, pk)
     form = ApplicationForm(request.POST if request.method == "POST" else None, instance=application)
-    if request.method == "GET" and not application.is_editable:
-        messages.error(
-            request,
-            _("该申报当前状态为“%(state)s”，不能修改。")
-            % {"state": application.get_state_display()},
-        )
+    refused = services.refusal("edit", services.Context(application, request.user))
+    if request.method == "GET" and refused:
+        messages.error(request, refused)
         return redirect(application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -353,8 +350,9 @@ def withdraw(request, pk):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         done = _("草稿已删除。") if action == "discard" else _("申报已撤回。")
         return _transition(request, pk, action, done)
-    if not services.can(action, application, request.user):
-        messages.error(request, _("该申报已有结果，不能撤回。"))
+    refused = services.refusal(action, services.Context(application, request.user))
+    if refused:
+        messages.error(request, refused)
         return redirect(application)
     return render(
         request,

@@ -11,6 +11,7 @@ The README lists the rest.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -104,7 +105,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_SQLITE_NAME")}
+    # Tests use a file too, not SQLite's shared in-memory database: there, concurrent
+    # writers fail at once ("database table is locked") instead of waiting as they do on a
+    # file, so the race tests would measure the test setup instead of the portal. One file
+    # per test run (the pid), so that two runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("DJANGO_TEST_SQLITE_NAME")
+        or str(Path(tempfile.gettempdir()) / f"huiqi-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"

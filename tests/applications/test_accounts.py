@@ -144,7 +144,7 @@ def test_demo_gives_district_staff_an_application_to_process(
     assert sorted(applications.values_list("state", flat=True)) == [State.DRAFT, State.IN_REVIEW]
     waiting = applications.get(state=State.IN_REVIEW)
     assert [d.name for d in waiting.steps.get(position=1).departments.all()] == ["财政局"]
-    assert waiting.events.count() == 1 and waiting.attachments.count() == 1
+    assert waiting.events.count() == 2 and waiting.attachments.count() == 1  # upload, submit
     assert mailoutbox == []  # the samples' emails do not reach the console
     client.force_login(get_user_model().objects.get(username="tiedong_caizheng"))
     response = client.get(reverse("admin:applications_application_changelist"))

@@ -38,3 +38,34 @@ def test_it_says_when_a_measure_takes_no_application(client, catalogue):
     measure, html = measure_page(client, "003_", "1")  # 强化规划引领保障作用: a service
     assert "不受理在线申报" in html
     assert reverse("applications:start", args=[measure.pk]) not in html
+
+
+def test_a_change_outside_the_admin_refreshes_the_cached_page(client, catalogue, settings):
+    """The page's parts are cached per catalogue version: an intake closed by a service and
+    a route re-derived by ``load_districts --rederive`` show at once, not after expiry."""
+    from django.core.management import call_command
+
+    from applications.models import Intake, WorkflowStage
+
+    settings.PORTAL_TODAY = "2023-10-16"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    measure, html = measure_page(client, "002_", "1.2")
+    start = reverse("applications:start", args=[measure.pk])
+    assert start in html
+    # The part is cached: a write that bypasses the models (a bare UPDATE) is not seen...
+    Intake.objects.filter(measure=measure).update(accepts=False)
+    assert start in measure_page(client, "002_", "1.2")[1]
+    # ...a save through the model (as services and load commands do) is, at once.
+    intake = Intake.objects.get(measure=measure)
+    intake.save()
+    assert start not in measure_page(client, "002_", "1.2")[1]
+
+    intake.accepts = True
+    intake.save()
+    stage = WorkflowStage.objects.filter(measure=measure).order_by("position").first()
+    stage.district_departments = "商务局"  # staff narrowed the joint stage
+    stage.save()
+    html = measure_page(client, "002_", "1.2")[1]
+    assert "企业所在县（市）区商务局、财政局" not in html
+    call_command("load_districts", rederive=True, verbosity=0)
+    assert "企业所在县（市）区商务局、财政局" in measure_page(client, "002_", "1.2")[1]

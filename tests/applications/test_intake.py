@@ -100,3 +100,23 @@ def test_a_newly_imported_measure_is_decided_by_the_next_load(catalogue):
     call_command("load_districts", verbosity=0)
     assert workflow.takes_applications(measure)
     assert measure.workflow_stages.exists()
+
+
+def test_pages_never_write_a_workflow(client, catalogue, personas, settings):
+    """GET never writes: a measure that takes applications but has no stages yet (staff
+    removed them) keeps none after its page, the apply page and a refused submission."""
+    from policies.models import Department
+
+    settings.PORTAL_TODAY = "2023-10-16"
+    measure = measure_at("002_", "3.1")
+    measure.workflow_stages.all().delete()
+    before = (WorkflowStage.objects.count(), Department.objects.count(), Intake.objects.count())
+    client.force_login(personas.enterprise_a)
+    assert client.get(measure.get_absolute_url()).status_code == 200
+    assert client.get(reverse("applications:start", args=[measure.pk])).status_code == 200
+    draft = services.create_draft(personas.enterprise_a, measure)
+    client.post(reverse("applications:submit", args=[draft.pk]))
+    after = (WorkflowStage.objects.count(), Department.objects.count(), Intake.objects.count())
+    assert after == before
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT

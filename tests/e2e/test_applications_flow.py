@@ -11,6 +11,7 @@ from applications.workflow import city_department, district_department
 from policies.models import City, District, Measure
 
 from .conftest import screenshot
+from .test_catalogue_a11y import severe_violations
 
 PASSWORD = "e2e-Passw0rd-huiqi"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -44,27 +45,51 @@ def login(page, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def logout(page):
     page.context.clear_cookies()
 
 
-def staff_act(page, username, application, action, fields=None):
-    login(page, username)
-    page.goto(f"/admin/applications/application/{application.pk}/change/")
+def staff_page(browser, live_server, username):
+    """A browser session of its own for a staff member (a second window, a second desk)."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#staff-desk")
+    return page
+
+
+def open_action(page, application, action):
+    """From the desk to the application's confirmation page of ``action``."""
+    page.goto("/admin/")
+    page.click(f"#staff-desk a:text('{application.number}')")
     page.click(f"a.staff-action-{action}")
+    page.wait_for_selector("input[type=submit].staff-action")
+
+
+def confirm(page, fields=None):
     for name, value in (fields or {}).items():
         page.fill(f"#id_{name}", value)
-    page.click("input[type=submit]")
+    page.click("input[type=submit].staff-action")
     page.wait_for_selector(".messagelist .success")
-    logout(page)
+
+
+def set_day(settings, day):
+    """The portal's day (the live server reads the same settings): time passes between acts."""
+    settings.PORTAL_TODAY = day
 
 
 def test_it_carries_an_application_from_registration_to_disbursement(
-    page, staff, tmp_path, settings
+    page, browser, live_server, staff, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path
+    set_day(settings, "2023-10-16")  # a Monday within the measure's term
     measure = Measure.objects.get(document__source="002_14e9fef579fde56b.txt", path_key="3.1")
     code17 = "91210302MA0E2E0A1"
 
@@ -94,6 +119,7 @@ def test_it_carries_an_application_from_registration_to_disbursement(
     page.fill("#id_figures_text", "限上零售额增量：12000 万元")
     page.click("main form button[type=submit]")
     page.wait_for_selector("#materials-heading")
+    assert severe_violations(page) == []
     for material, name in [("营业执照", "营业执照.pdf"), ("财务报表", "财务报表.pdf")]:
         page.select_option("#id_material", material)
         page.set_input_files(
@@ -101,23 +127,49 @@ def test_it_carries_an_application_from_registration_to_disbursement(
         )
         page.click("form.upload-form button[type=submit]")
         page.wait_for_selector(f"text={name}")
-    page.click("text=提交申报")
+    page.click(".application-actions button:text('提交申报')")
     page.wait_for_selector("text=已提交")
     application = Application.objects.get(enterprise__name="鞍山端到端商贸有限公司")
     assert application.attachments.count() == 2
+    assert "已等待 0 个工作日，剩余 10 个工作日" in page.inner_text("#service-clock")
+    assert severe_violations(page) == []
     screenshot(page, "applications-submitted")
-    logout(page)
 
-    staff_act(page, "e2e_district", application, "pass", {"comment": "材料齐全，同意上报"})
-    staff_act(page, "e2e_commerce", application, "pass")
-    staff_act(page, "e2e_statistics", application, "pass", {"comment": "零售额已核实"})
-    staff_act(
-        page,
-        "e2e_finance",
-        application,
-        "disburse",
-        {"amount": "300000", "paid_on": "2023-12-01", "voucher": "AS-CZ-2023-0815"},
-    )
+    # Wednesday: the district bureau passes it from its desk.
+    set_day(settings, "2023-10-18")
+    district = staff_page(browser, live_server, "e2e_district")
+    assert severe_violations(district) == []  # the staff desk
+    screenshot(district, "staff-desk")
+    open_action(district, application, "pass")
+    assert severe_violations(district) == []  # the confirmation page
+    confirm(district, {"comment": "材料齐全，同意上报"})
+    district.context.close()
+
+    # Friday: the joint city stage, signed by two departments in two browsers at once.
+    set_day(settings, "2023-10-20")
+    commerce = staff_page(browser, live_server, "e2e_commerce")
+    statistics = staff_page(browser, live_server, "e2e_statistics")
+    open_action(commerce, application, "pass")
+    open_action(statistics, application, "pass")
+    commerce.fill("#id_comment", "同意")
+    statistics.fill("#id_comment", "零售额已核实")
+    # both pressed together: neither is told the application changed under them
+    commerce.evaluate("document.querySelector('input[type=submit].staff-action').click()")
+    statistics.evaluate("document.querySelector('input[type=submit].staff-action').click()")
+    for session in (commerce, statistics):
+        session.wait_for_selector(".messagelist li")
+        assert "状态已变化" not in session.inner_text(".messagelist")
+        assert session.locator(".messagelist .success").count() == 1
+        session.context.close()
+
+    # The next Tuesday finance pays, the date left at its default: today.
+    set_day(settings, "2023-10-24")
+    finance = staff_page(browser, live_server, "e2e_finance")
+    open_action(finance, application, "disburse")
+    assert finance.input_value("#id_paid_on") == "2023-10-24"
+    assert finance.input_value("#id_amount") in ("300000", "300000.00")
+    confirm(finance, {"voucher": "AS-CZ-2023-0815"})
+    finance.context.close()
 
     login(page, "e2e_firm")
     page.goto(f"/applications/{application.pk}/")
@@ -130,13 +182,12 @@ def test_it_carries_an_application_from_registration_to_disbursement(
         "市财政局",
         "材料齐全，同意上报",
         "零售额已核实",
+        "拨付 30万元，日期 2023年10月24日，凭证号 AS-CZ-2023-0815",
     ]:
-        assert text in timeline
+        assert text in timeline, text
     assert page.locator(".timeline-done").count() == 3
-    log = page.inner_text(".event-log")
-    assert (
-        log.strip()
-        .splitlines()[-1]
-        .endswith("已拨付 — “拨付 300,000.00 元，日期 2023-12-01，凭证号 AS-CZ-2023-0815”")
-    )
+    # the days each stage took: Mon→Wed, Wed→Fri, Fri→Tue
+    days = [t.strip() for t in page.locator(".step-days").all_inner_texts()]
+    assert [d.split("用时 ")[1].split(" 个")[0] for d in days] == ["2", "2", "2"]
+    assert severe_violations(page) == []
     screenshot(page, "applications-disbursed")

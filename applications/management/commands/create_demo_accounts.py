@@ -15,7 +15,6 @@ from applications import services
 from applications.apps import REVIEWER_GROUP, create_reviewer_group
 from applications.models import (
     Application,
-    Attachment,
     Enterprise,
     EnterpriseMembership,
     StaffMembership,
@@ -149,14 +148,14 @@ class Command(BaseCommand):
                 requested_amount_yuan=100000,
                 description="演示用申报：请按办理流程审核。",
             )
-            Attachment.objects.create(
-                application=application,
+            services.add_attachment(
+                application,
+                user,
                 material="营业执照",
                 file=ContentFile(SAMPLE_PDF, name="yingye-zhizhao.pdf"),
                 original_name="营业执照.pdf",
                 content_type="application/pdf",
                 size=len(SAMPLE_PDF),
-                uploaded_by=user,
             )
             if stage == "submitted":
                 services.submit(application, user, comment="演示：提交申报")
