@@ -159,3 +159,14 @@ def test_nothing_due_nothing_sent(personas, measure, mailoutbox, settings):
     out = run()
     assert mailoutbox == [] and Reminder.objects.count() == 0
     assert "发送提醒邮件 0 封" in out
+
+
+def test_a_department_that_signed_a_joint_step_is_not_reminded(
+    scenario, personas, mailoutbox, settings
+):
+    settings.PORTAL_TODAY = TODAY.isoformat()
+    services.approve_step(scenario["joint"], personas.city_commerce)  # 市商务局 agreed
+    run()
+    mails = mails_to(mailoutbox)
+    assert (personas.city_commerce.email,) not in mails
+    assert scenario["joint"].number in mails[(personas.city_statistics.email,)].body
