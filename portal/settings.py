@@ -9,6 +9,7 @@ DJANGO_EMAIL_BACKEND  default: the console; DJANGO_EMAIL_HOST/PORT for SMTP
 The README lists the rest.
 """
 
+import datetime
 import os
 import sys
 import tempfile
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "policies",
     "policies.eligibility",
@@ -62,14 +67,27 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # an upload whose declared size is over the limit is refused before its body is read
+    "portal.limits.BodySizeLimitMiddleware",
+    # NUL bytes and undecodable query strings: 400, before any view or database sees them
+    "portal.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: it reads the outcome of the login views (django-axes)
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username or address first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -161,18 +179,85 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get(
+# Every message is queued (``portal.mail.QueuedEmailBackend``: a task per message) and sent
+# by the task through PORTAL_EMAIL_BACKEND, with retries; a request never waits on SMTP.
+EMAIL_BACKEND = "portal.mail.QueuedEmailBackend"
+PORTAL_EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@huiqi.example.gov.cn")
 
+# --- transport and headers (each switched by the environment; see README "Security") ------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# How many reverse proxies of ours stand in front (nginx: 1). Only then are their
+# X-Forwarded-Proto and X-Forwarded-For believed; a client cannot claim HTTPS or an address.
+PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from the site itself, no inline script
+# or style, no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- login protection (django-axes) -----------------------------------------------------------
+# A username, and separately an address, is locked out after AXES_FAILURE_LIMIT failures on
+# the site's or the admin's login, for AXES_COOLOFF_TIME; a success clears its failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("PORTAL_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The audit trail (logins, lockouts, admin changes, downloads) is kept this many days
+# (``manage.py prune_audit`` never keeps less than 180).
+PORTAL_AUDIT_DAYS = max(180, int(os.environ.get("PORTAL_AUDIT_DAYS", "365")))
+# Password-reset and registration requests per address and per hour (portal.throttle).
+PORTAL_RESET_PER_HOUR = int(os.environ.get("PORTAL_RESET_PER_HOUR", "5"))
+PORTAL_REGISTER_PER_HOUR = int(os.environ.get("PORTAL_REGISTER_PER_HOUR", "10"))
+
+# --- background jobs (django-tasks): mail leaves through the queue ---------------------------
+# In production a worker (``manage.py db_worker``) on any node runs the queued tasks; under
+# ``make run`` and in tests they run at once (PORTAL_TASKS_IMMEDIATE, on with DEBUG).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("PORTAL_TASKS_IMMEDIATE", DEBUG or TESTING)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # Cache: per-process memory by default; REDIS_URL shares one cache across gunicorn nodes.
 if os.environ.get("REDIS_URL"):

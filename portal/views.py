@@ -103,7 +103,12 @@ def text_size(request):
     response = redirect(target)
     if size == "large":
         response.set_cookie(
-            TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            TEXT_SIZE_COOKIE,
+            "large",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
         )
     elif size in TEXT_SIZES:
         response.delete_cookie(TEXT_SIZE_COOKIE, samesite="Lax")

@@ -1,0 +1,61 @@
+"""The portal's own middleware: hostile input refused early, private pages never cached."""
+
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+PRIVATE_PREFIXES = ("/applications/", "/admin/", "/accounts/")
+
+
+class RejectHostileInputMiddleware:
+    """A NUL byte or bytes that are not UTF-8 in the path or the query string: 400.
+
+    No page of the portal means anything by them, and PostgreSQL refuses NUL in text
+    ("A string literal cannot contain NUL"), which would otherwise surface as a 500 in
+    whichever view passed the value on to a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = [request.path_info.encode("utf-8", "surrogateescape")]
+        raw.append(unquote_to_bytes(request.META.get("QUERY_STRING", "")))
+        for value in raw:
+            if b"\x00" in value or not _is_utf8(value):
+                return bad_request(request)
+        return self.get_response(request)
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def bad_request(request):
+    try:
+        return render(request, "400.html", status=400)
+    except Exception:  # noqa: BLE001 — the plain answer when the page itself cannot render
+        return HttpResponseBadRequest("请求无效。")
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every page of an enterprise or staff member
+    (anything shown to a signed-in user, the accounts pages, the admin, applications and
+    their downloads): no shared cache keeps them, no browser stores them on disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path_info.startswith(PRIVATE_PREFIXES):
+            patch_cache_control(response, private=True, no_store=True, no_cache=True)
+            response.headers.pop("Expires", None)
+        return response
