@@ -1,7 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import accounts
 
 urlpatterns = [
-    path("register/", views.register, name="register"),
+    path("register/", accounts.register, name="register"),
+    path("register/sent/", accounts.register_sent, name="register_sent"),
+    path("activate/<str:uidb64>/<str:token>/", accounts.activate, name="activate"),
+    # before django.contrib.auth.urls (portal/urls.py includes this first): throttled
+    path(
+        "password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"
+    ),
 ]

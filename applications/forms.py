@@ -32,16 +32,33 @@ class RegistrationForm(UserCreationForm):
         model = get_user_model()
         fields = ("username",)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An account or enterprise that already exists is not an error shown here (that
+        # would tell anyone who is registered): the view mails its owner instead.
+        self.taken_username = None
+        self.taken_enterprise = None
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        existing = get_user_model().objects.filter(username__iexact=username).first()
+        if existing is not None:
+            self.taken_username = existing
+        return username
+
+    def validate_unique(self):
+        if self.taken_username is None:
+            super().validate_unique()
+
     def clean_uscc(self):
         code = normalize_uscc(self.cleaned_data["uscc"])
         Enterprise._meta.get_field("uscc").run_validators(code)
-        if Enterprise.objects.filter(uscc=code).exists():
-            raise ValidationError(
-                _(
-                    "该统一社会信用代码的企业已注册，请由已注册的同事在企业账户中添加您，或直接登录。"
-                )
-            )
+        self.taken_enterprise = Enterprise.objects.filter(uscc=code).first()
         return code
+
+    @property
+    def conflict(self) -> bool:
+        return self.taken_username is not None or self.taken_enterprise is not None
 
     def clean(self):
         cleaned = super().clean()

@@ -127,7 +127,11 @@ def _event(application, actor, action, to_state, to_position, department=None, c
 
 
 def notify(application_pk: int, event_pk: int) -> None:
-    """Email the enterprise about a change of state (console backend by default)."""
+    """Email the enterprise about a change of state.
+
+    Runs on commit; the mail is queued (``portal.mail``), and the queue retries and logs a
+    failing transport, so nothing here is silenced.
+    """
     application = Application.objects.select_related("enterprise", "measure").get(pk=application_pk)
     event = ApplicationEvent.objects.select_related("department").get(pk=event_pk)
     recipients = {application.enterprise.email}
@@ -158,7 +162,6 @@ def notify(application_pk: int, event_pk: int) -> None:
         "\n".join(lines),
         settings.DEFAULT_FROM_EMAIL,
         sorted(r for r in recipients if r),
-        fail_silently=True,
     )
 
 

@@ -6,9 +6,7 @@ of state. State changes are POST only.
 """
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,49 +15,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from policies.models import Department, Measure
+from portal.audit import record_download
 from portal.dates import today
 
 from . import services, workflow
 from .clock import WorkCalendar, clock_for
-from .forms import ApplicationForm, AttachmentForm, CommentForm, RegistrationForm
+from .forms import ApplicationForm, AttachmentForm, CommentForm
 from .models import (
     Application,
     ApplicationEvent,
     ApplicationStep,
     Attachment,
-    Enterprise,
-    EnterpriseMembership,
     Signoff,
 )
 from .profile import dated_answers, store_answers, stored_answers
 from .states import TRANSITIONS, State
 from .timeline import build_timeline
 from .uploads import required_materials
-
-
-@require_http_methods(["GET", "POST"])
-def register(request):
-    if request.user.is_authenticated:
-        return redirect("applications:my_applications")
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            data = form.cleaned_data
-            enterprise = Enterprise.objects.create(
-                name=data["enterprise_name"],
-                uscc=data["uscc"],
-                city=data["city"],
-                district=data["district"],
-                contact_person=data["contact_person"],
-                phone=data["phone"],
-                email=data["email"],
-            )
-            EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("注册成功，欢迎使用。"))
-        return redirect("applications:my_applications")
-    return render(request, "registration/register.html", {"form": form})
 
 
 def _steps_prefetch():
@@ -374,6 +346,7 @@ def attachment(request, pk, attachment):
         handle = item.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    record_download(request, item)  # the audit trail: who fetched which material, from where
     response = FileResponse(
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )

@@ -46,6 +46,35 @@ class ValidityStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RetiredFilter(admin.SimpleListFilter):
+    """公开 / 已撤回: a retired row is no longer in its source (see ``RetirementFields``)."""
+
+    title = _("撤回状态")
+    parameter_name = "retired"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("公开")), ("yes", _("已撤回"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(retired_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(retired_at__isnull=True)
+        return queryset
+
+
+# Retirement is the importer's: set when the source no longer has the row, undone when it
+# has it again (the same row, its id, links and staff decisions kept). Staff see it, and
+# filter by it, but do not change it by hand: a measure published while its source lacks
+# it would be retired again by the next import, with no trace of why.
+RETIREMENT_FIELDS = ("retired_at", "retired_reason")
+
+
+@admin.display(description=_("状态"), ordering="retired_at")
+def retired_state(row):
+    return _("已撤回") if row.retired_at else _("公开")
+
+
 VALIDITY_FIELDS = (
     "validity_kind",
     "valid_from",
@@ -107,11 +136,27 @@ class EditorialNoteInline(admin.TabularInline):
 
 @admin.register(PolicyDocument)
 class PolicyDocumentAdmin(admin.ModelAdmin):
-    list_display = ("title", "city", "issuer", "issued_on", "status", "complete", "source")
-    list_filter = ("city", "status", "complete")
+    list_display = (
+        "title",
+        "city",
+        "issuer",
+        "issued_on",
+        "status",
+        "complete",
+        "source",
+        retired_state,
+    )
+    list_filter = ("city", "status", "complete", RetiredFilter)
     search_fields = ("title", "issuer", "source")
     list_select_related = ("city",)
-    readonly_fields = ("source", "source_sha256", "imported_at", "source_text", "clean_text")
+    readonly_fields = (
+        "source",
+        "source_sha256",
+        "imported_at",
+        "source_text",
+        "clean_text",
+        *RETIREMENT_FIELDS,
+    )
     fieldsets = (
         (
             None,
@@ -136,7 +181,7 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("来源"), {"fields": ("source", "source_sha256", "imported_at")}),
+        (_("来源"), {"fields": ("source", "source_sha256", "imported_at", *RETIREMENT_FIELDS)}),
         (_("正文"), {"classes": ("collapse",), "fields": ("clean_text", "source_text")}),
     )
     inlines = [ChapterInline, EditorialNoteInline]
@@ -166,8 +211,10 @@ class MeasureAdmin(admin.ModelAdmin):
         "deadline_text",
         "max_amount_yuan",
         "free_of_application",
+        retired_state,
     )
     list_filter = (
+        RetiredFilter,
         "document__city",
         "document",
         ("departments", DepartmentListFilter),
@@ -179,12 +226,29 @@ class MeasureAdmin(admin.ModelAdmin):
     )
     search_fields = ("title", "text", "handling", "path_key")
     list_select_related = ("document",)
-    readonly_fields = ("document", "path", "path_key", "position", "validity_parts")
+    readonly_fields = (
+        "document",
+        "path",
+        "path_key",
+        "position",
+        "validity_parts",
+        *RETIREMENT_FIELDS,
+    )
     filter_horizontal = ("topics", "support_types")
     fieldsets = (
         (
             None,
             {"fields": ("document", "chapter", "path", "path_key", "position", "title", "text")},
+        ),
+        (
+            _("撤回"),
+            {
+                "fields": RETIREMENT_FIELDS,
+                "description": _(
+                    "由导入程序设置：来源文件中已无此条时撤回（不再公开，保留编号、链接、受理和办理流程），"
+                    "来源中重新出现时自动恢复。不能在此手工修改。"
+                ),
+            },
         ),
         (
             _("要点"),

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.dates import today as portal_today
+from portal.params import positive_int
 
 from .export import document_as_dict, measure_as_dict
 from .filters import DocumentFilter, MeasureFilter
 from .models import Measure, PolicyDocument
-from .views import DOCUMENT_TEXTS, MEASURE_DOCUMENT_TEXTS, department_links
+from .views import DOCUMENT_TEXTS, MEASURE_DOCUMENT_TEXTS, PUBLIC_MEASURES, department_links
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -34,6 +35,22 @@ def error(status, detail, errors=None):
     if errors:
         body["errors"] = errors
     return json(body, status=status)
+
+
+def gone(request, row, noun):
+    """404 for an id that never existed; 410 Gone for a retired document or measure (the
+    importer no longer finds it in its source), with the reason and its page's URL."""
+    if row is None:
+        return error(404, f"没有这{'个' if noun == '文件' else '条'}{noun}。")
+    body = {
+        "detail": f"该{noun}已撤回：{row.retired_reason}",
+        "id": row.pk,
+        "retired": True,
+        "retired_at": row.retired_at.isoformat(),
+        "retired_reason": row.retired_reason,
+        "url": request.build_absolute_uri(row.get_absolute_url()),
+    }
+    return json(body, status=410)
 
 
 def document_data(document, request, today):
@@ -77,9 +94,10 @@ def measures_for_api(queryset):
 def _positive_int(value, default):
     if value in (None, ""):
         return default
-    if not str(value).isdigit() or int(value) < 1:
+    number = positive_int(value)
+    if number is None:
         raise ValueError(value)
-    return int(value)
+    return number
 
 
 def paginated(request, queryset, serialize):
@@ -118,7 +136,7 @@ def document_list(request):
         request.GET,
         queryset=PolicyDocument.objects.select_related("city")
         .defer(*DOCUMENT_TEXTS)
-        .annotate(measure_count=Count("measures"))
+        .annotate(measure_count=Count("measures", filter=PUBLIC_MEASURES))
         .order_by("city__code", "city__name", "-issued_on", "source"),
     )
     if not filterset.is_valid():
@@ -131,12 +149,12 @@ def document_list(request):
 def document_detail(request, pk):
     document = (
         PolicyDocument.objects.select_related("city")
-        .annotate(measure_count=Count("measures"))
+        .annotate(measure_count=Count("measures", filter=PUBLIC_MEASURES))
         .filter(pk=pk)
         .first()
     )
     if document is None:
-        return error(404, "没有这个文件。")
+        return gone(request, PolicyDocument.all_objects.filter(pk=pk).first(), "文件")
     today = portal_today()
     data = document_data(document, request, today)
     data["captured_on"] = document.captured_on.isoformat() if document.captured_on else None
@@ -144,7 +162,7 @@ def document_detail(request, pk):
         {"garbled": n.garbled, "correction": n.correction, "reason": n.reason}
         for n in document.editorial_notes.all()
     ]
-    measures = measures_for_api(document.measures.order_by("position"))
+    measures = measures_for_api(document.measures.public().order_by("position"))
     data["measures"] = [measure_data(m, request, today) for m in measures]
     data["as_of"] = today.isoformat()
     return json(data)
@@ -165,5 +183,5 @@ def measure_list(request):
 def measure_detail(request, pk):
     measure = measures_for_api(Measure.objects.filter(pk=pk)).first()
     if measure is None:
-        return error(404, "没有这条措施。")
+        return gone(request, Measure.all_objects.filter(pk=pk).first(), "措施")
     return json(measure_data(measure, request, portal_today()))

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import today as portal_today
+from portal.params import positive_int
 
 from . import validity
 from .models import City, Department, Measure, PolicyDocument, SupportType, Topic
@@ -187,7 +188,8 @@ class MeasureFilter(django_filters.FilterSet):
             too_many = queryset.order_by().values("pk")[CHOICE_LIMIT : CHOICE_LIMIT + 1]
             if too_many.exists():
                 selected = (self.data.get(name) or "").strip() if self.is_bound else ""
-                rows = list(queryset.filter(pk=selected)) if selected.isdigit() else []
+                pk = positive_int(selected)
+                rows = list(queryset.filter(pk=pk)) if pk is not None else []
                 field.help_text = _("选项较多，请先选择城市并查询，再选择此项。")
                 field.widget.attrs["aria-describedby"] = f"id_{name}-help"
             else:

@@ -220,7 +220,60 @@ def period_values(period: validity.Period) -> dict:
 PERIOD_FIELDS = tuple(period_values(validity.UNKNOWN_PERIOD))
 
 
-class PolicyDocument(ValidityFields):
+class RetirementFields(models.Model):
+    """A row the importer retired: nothing is deleted by an import or a revision.
+
+    A document whose source file is gone, or a measure whose item is no longer in its
+    source, is *retired* (``retired_at`` set, with the reason shown on its page) rather than
+    deleted: it keeps its id, so its URL keeps answering, and everything attached to it
+    (intake, workflow stages, self-check rule, applications) is kept. It is no longer
+    public: ``objects`` (and every list, count, search and self-check built on it) leaves
+    it out. When the item is in the source again, the importer un-retires the same row.
+    """
+
+    retired_at = models.DateTimeField(
+        _("撤回时间"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("由导入程序设置：来源文件中已无此条时撤回（不删除），重新出现时恢复"),
+    )
+    retired_reason = models.CharField(_("撤回原因"), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class PublicQuerySet(models.QuerySet):
+    def public(self):
+        """Rows shown to the public: not retired (``RetirementFields``)."""
+        return self.filter(retired_at__isnull=True)
+
+    def retired(self):
+        return self.filter(retired_at__isnull=False)
+
+
+class PublicManager(models.Manager):
+    """``Model.objects``: public rows only. Every public list, count, search, the self-check
+    and the JSON API read through it; ``all_objects`` (the model's default manager, which
+    the admin, forms, relations and ``dumpdata`` use) has every row, retired ones too.
+    Kept in migrations, so that data migrations' ``objects`` exists and means the same."""
+
+    use_in_migrations = True
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
+class DocumentManager(PublicManager.from_queryset(PublicQuerySet)):
+    pass
+
+
+class PolicyDocument(RetirementFields, ValidityFields):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("正式印发")
         DRAFT = "draft", _("征求意见稿")
@@ -243,10 +296,14 @@ class PolicyDocument(ValidityFields):
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
+    objects = DocumentManager()  # public documents only
+    all_objects = PublicQuerySet.as_manager()  # every document, retired ones too
+
     class Meta:
         verbose_name = _("政策文件")
         verbose_name_plural = _("政策文件")
         ordering = ["city", "-issued_on", "source"]
+        default_manager_name = "all_objects"
 
     def __str__(self):
         return self.title
@@ -284,10 +341,11 @@ class Chapter(models.Model):
         return self.title
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(PublicQuerySet):
     def with_status(self, status: str, today: datetime.date):
-        """Measures whose validity status on ``today`` is ``status`` (``policies.validity``)."""
-        return self.filter(validity.measure_q(status, today))
+        """Public measures whose validity status on ``today`` is ``status``
+        (``policies.validity``): a retired measure has none, it is withdrawn."""
+        return self.public().filter(validity.measure_q(status, today))
 
     def in_force(self, today: datetime.date | None = None):
         """Measures counted as 现行有效 on ``today`` (有效 or 即将到期)."""
@@ -298,7 +356,11 @@ class MeasureQuerySet(models.QuerySet):
         return self.with_status("counted", today)
 
 
-class Measure(ValidityFields):
+class MeasureManager(PublicManager.from_queryset(MeasureQuerySet)):
+    pass
+
+
+class Measure(RetirementFields, ValidityFields):
     document = models.ForeignKey(
         PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("文件")
     )
@@ -353,12 +415,14 @@ class Measure(ValidityFields):
     )
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = MeasureManager()  # public measures only
+    all_objects = MeasureQuerySet.as_manager()  # every measure, retired ones too
 
     class Meta:
         verbose_name = _("政策措施")
         verbose_name_plural = _("政策措施")
         ordering = ["document", "position"]
+        default_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(fields=["document", "path_key"], name="measure_unique_path"),
         ]

@@ -172,12 +172,17 @@ def _batched(iterable: Iterable, size: int) -> Iterator[list]:
 
 
 def reindex_measures(measures: Iterable[Measure]) -> int:
-    """Rebuild the ``MeasureGram`` rows of the given (saved) measures; returns rows written."""
+    """Rebuild the ``MeasureGram`` rows of the given (saved) measures; returns rows written.
+
+    Only public measures are indexed: a retired one (``Measure.retired_at``) loses its rows,
+    so that no search, and no count taken in the index alone, finds it; it is indexed again
+    when the importer restores it."""
     measures = [measure for measure in measures if measure.pk is not None]
     written = 0
     with transaction.atomic():
         for ids in _batched((measure.pk for measure in measures), DELETE_BATCH):
             MeasureGram.objects.filter(measure_id__in=ids).delete()
+        measures = [measure for measure in measures if measure.retired_at is None]
         # Written in (gram, measure) order: a full rebuild stores each gram's rows together,
         # so ranking reads them sequentially rather than one page per row.
         rows = sorted(

@@ -7,10 +7,11 @@ paginated and their related rows come from ``select_related``/``prefetch_related
 import functools
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.dates import today as portal_today
+from portal.params import positive_int
 
 from .filters import MeasureFilter
 from .formatting import excerpt
@@ -36,6 +38,9 @@ PAGE_SIZE = 20
 COMPARE_MAX = 4
 RELATED_MAX = 6
 SNIPPET = 110  # characters of a measure's text shown in a result list
+# Counting a document's or department's measures through the relation: the public ones only
+# (``Measure.objects`` leaves retired measures out; a join or a relation does not).
+PUBLIC_MEASURES = Q(measures__retired_at__isnull=True)
 
 
 def department_links():
@@ -61,7 +66,8 @@ def documents_of_measures():
     order of the documents table and sort them all, where the measures' own index gives
     the first page at once."""
     return Prefetch(
-        "document", queryset=PolicyDocument.objects.select_related("city").defer(*DOCUMENT_TEXTS)
+        "document",
+        queryset=PolicyDocument.all_objects.select_related("city").defer(*DOCUMENT_TEXTS),
     )
 
 
@@ -109,9 +115,9 @@ def sharing_topic(
 
     Read in the order of the topic's links (an index range), so it stays cheap however many
     measures share the topic; an aggregate ranking them all would not."""
-    links = Measure.topics.through.objects.filter(topic_id=topic_id).exclude(
-        measure_id__in=list(excluding)
-    )
+    links = Measure.topics.through.objects.filter(
+        topic_id=topic_id, measure__retired_at__isnull=True
+    ).exclude(measure_id__in=list(excluding))
     if supports:
         links = links.filter(
             measure_id__in=Measure.support_types.through.objects.filter(
@@ -179,7 +185,7 @@ def topic_city_counts(topic) -> dict[int, int]:
     summed per city here: grouping cities through a join on the documents would read that
     table, full texts and all."""
     per_document = dict(
-        Measure.topics.through.objects.filter(topic=topic)
+        Measure.topics.through.objects.filter(topic=topic, measure__retired_at__isnull=True)
         .values_list("measure__document_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -276,7 +282,8 @@ def measure_page_data(pk) -> dict:
     """What a measure's page shows: the measure with its document, chapter, topics, support
     types, departments and notes; related measures of other cities; the crumbs."""
     measure = get_object_or_404(
-        Measure.objects.select_related("document__city", "chapter")
+        # every measure, retired ones too: its URL keeps answering, saying so (已撤回)
+        Measure.all_objects.select_related("document__city", "chapter")
         .defer(*MEASURE_DOCUMENT_TEXTS)
         .prefetch_related(
             "topics",
@@ -344,17 +351,18 @@ def preamble(document, measures) -> str:
 
 @require_GET
 def document_detail(request, pk):
-    document = get_object_or_404(PolicyDocument.objects.select_related("city"), pk=pk)
+    # a retired document's page keeps answering, saying so; it lists its public measures
+    document = get_object_or_404(PolicyDocument.all_objects.select_related("city"), pk=pk)
     today = portal_today()
     view = "source" if request.GET.get("view") == "source" else "clean"
     if view == "clean":
-        measures = list(document.measures.select_related("chapter").order_by("position"))
+        measures = list(document.measures.public().select_related("chapter").order_by("position"))
         for measure in measures:
             measure.document = document
         measure_count = len(measures)
     else:
         measures = []
-        measure_count = document.measures.count()
+        measure_count = document.measures.public().count()
     notes = EditorialNote.objects.filter(document=document).select_related("measure")
     return render(
         request,
@@ -383,8 +391,9 @@ def city_detail(request, slug):
     city = get_object_or_404(City, slug=slug)
     today = portal_today()
     documents = (
-        city.documents.defer(*DOCUMENT_TEXTS)
-        .annotate(measure_count=Count("measures"))
+        city.documents.public()
+        .defer(*DOCUMENT_TEXTS)
+        .annotate(measure_count=Count("measures", filter=PUBLIC_MEASURES))
         .prefetch_related(
             Prefetch(
                 "measures",
@@ -397,7 +406,7 @@ def city_detail(request, slug):
     departments = (
         Department.objects.filter(city=city)
         .select_related("district")
-        .annotate(measure_count=Count("measures"))
+        .annotate(measure_count=Count("measures", filter=PUBLIC_MEASURES))
         .filter(measure_count__gt=0)
         .order_by("-measure_count", "name")
     )
@@ -443,9 +452,13 @@ def department_detail(request, pk):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     today = portal_today()
-    measures = measure_cards(topic.measures.order_by("document_id", "position"))
+    measures = measure_cards(topic.measures.public().order_by("document_id", "position"))
     page = paginate(
-        request, measures, count=Measure.topics.through.objects.filter(topic=topic).count()
+        request,
+        measures,
+        count=Measure.topics.through.objects.filter(
+            topic=topic, measure__retired_at__isnull=True
+        ).count(),
     )
     per_city = cache.get_or_set(
         f"topic-cities:{topic.pk}:{catalogue_version()}",
@@ -470,11 +483,13 @@ def topic_detail(request, slug):
 
 
 def compare_ids(values) -> list[int]:
-    """The measure ids of ``?m=…``: integers, each once, in the order given, at most four."""
+    """The measure ids of ``?m=…``: integers, each once, in the order given, at most four.
+    Anything that is not an id (``portal.params.positive_int``) is left out."""
     ids = []
     for value in values:
-        if value.strip().isdigit() and int(value) not in ids:
-            ids.append(int(value))
+        pk = positive_int(value)
+        if pk is not None and pk not in ids:
+            ids.append(pk)
     return ids[:COMPARE_MAX]
 
 
@@ -485,7 +500,10 @@ def compare_url(ids) -> str:
 
 @require_GET
 def compare(request):
-    ids = compare_ids(request.GET.getlist("m"))
+    given = request.GET.getlist("m")
+    ids = compare_ids(given)
+    if any(value.strip() and positive_int(value) is None for value in given):
+        messages.warning(request, _("链接中有无效的措施编号，已忽略。"))
     found = measure_cards(Measure.objects.filter(pk__in=ids).select_related("chapter")).in_bulk()
     measures = [found[pk] for pk in ids if pk in found]
     chosen = [measure.pk for measure in measures]

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +21,63 @@ class User(AbstractUser):
     def __str__(self):
         full = self.get_full_name()
         return f"{full}（{self.username}）" if full else self.username
+
+
+class ImmutableError(Exception):
+    """Raised on an attempt to change or delete an audit event."""
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail: who did what, when and from where.
+
+    Written once (one INSERT) and never changed; deleted only in bulk by
+    ``manage.py prune_audit`` once older than ``PORTAL_AUDIT_DAYS`` (never under 180 days).
+    The user's name is copied into ``username`` so that the entry outlives the account.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账户锁定")
+        LOGOUT = "logout", _("退出登录")
+        ADMIN_CHANGE = "admin_change", _("后台修改")
+        DOWNLOAD = "download", _("下载材料")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器标识"), max_length=255, blank=True)
+    method = models.CharField(_("请求方法"), max_length=8, blank=True)
+    path = models.CharField(_("请求路径"), max_length=255, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    summary = models.TextField(_("摘要"), blank=True)
+    extra = models.JSONField(_("附加信息"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["kind", "at"], name="portal_audit_kind_at")]
+
+    def __str__(self):
+        who = self.username or (str(self.user) if self.user_id else "—")
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {who}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("审计日志只能写入，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("审计日志不能逐条删除（过期记录由 prune_audit 清理）")

@@ -69,10 +69,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # an upload whose declared size is over the limit is refused before its body is read
     "portal.limits.BodySizeLimitMiddleware",
-    # NUL bytes and undecodable query strings: 400, before any view or database sees them
-    "portal.middleware.RejectHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # NUL bytes and undecodable query strings: 400, before any view or database sees them
+    "portal.middleware.RejectHostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +187,7 @@ PORTAL_EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))  # a hung server frees the worker
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@huiqi.example.gov.cn")
 
 # --- transport and headers (each switched by the environment; see README "Security") ------
@@ -236,9 +237,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"  # honours PORTAL_PROXY_COUNT
 # The audit trail (logins, lockouts, admin changes, downloads) is kept this many days
 # (``manage.py prune_audit`` never keeps less than 180).
 PORTAL_AUDIT_DAYS = max(180, int(os.environ.get("PORTAL_AUDIT_DAYS", "365")))
@@ -285,4 +284,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; the audit trail records logins
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -96,11 +96,12 @@ def text_size(request):
     """The larger-text mode (适老化): a cookie that base.html reads; works without JavaScript."""
     size = request.POST.get("size")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path of this site: ``redirect("0")`` would look "0" up as a view name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("home")
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     if size == "large":
         response.set_cookie(
             TEXT_SIZE_COOKIE,

@@ -5,6 +5,13 @@ Measure path), and a row whose imported values did not change is not written. St
 survive: each document and measure remembers a fingerprint of the values the importer last
 wrote; when the row in the database no longer matches it, staff changed it in the admin, and
 the importer reports the row and keeps it unless ``overwrite`` is set.
+
+Nothing is deleted. A source that lost items the last import had (a truncated or damaged
+file), or shrank by more than ``SHRINK_LIMIT``, or a source file that is gone, stops the
+import (``ShrinkError``) before anything is written, unless the operator allows it
+(``allow_shrink``): then the missing measures (and a gone file's document) are *retired* —
+no longer public, kept with their ids, links, intake, workflow and self-check rules — and
+an item that comes back un-retires the same row. Chapters no longer in a source are kept.
 """
 
 import hashlib
@@ -13,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from policies import search, taxonomy
@@ -28,6 +36,7 @@ from policies.models import (
     PolicyDocument,
     period_values,
 )
+from portal.dates import now as portal_now
 from portal.fingerprint import fingerprint
 
 from . import SourceError, periods
@@ -37,6 +46,12 @@ from .parsing import ParsedDocument, ParsedMeasure, parse
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SOURCES = FIXTURES / "sources"
+
+# A source whose text (characters other than white space) is shorter than at the last import
+# by more than this share stops the import, even when no item is missing: a truncation that
+# took the closing part and the end of the last item.
+SHRINK_LIMIT = 0.10
+MISSING_LISTED = 8  # missing items named in the message; the others are counted
 
 DOCUMENT_FIELDS = (
     "title",
@@ -72,16 +87,36 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # staff edits kept
-    deleted: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)  # no longer in the source: not deleted
+    restored: list[str] = field(default_factory=list)  # back in the source: the same rows
 
     def lines(self) -> list[str]:
         out = [
             f"新建 {len(self.created)}，更新 {len(self.updated)}，未变 {self.unchanged}，"
-            f"删除 {len(self.deleted)}，保留人工修改 {len(self.kept)}"
+            f"撤回 {len(self.retired)}，恢复 {len(self.restored)}，"
+            f"保留人工修改 {len(self.kept)}"
         ]
         out += [f"  保留人工修改（未覆盖，可用 --overwrite）：{name}" for name in self.kept]
-        out += [f"  删除（原文已无此条）：{name}" for name in self.deleted]
+        out += [
+            f"  撤回（来源中已无此条；保留编号、链接和办理设置，未删除）：{name}"
+            for name in self.retired
+        ]
+        out += [f"  恢复（来源中重新出现，编号不变）：{name}" for name in self.restored]
         return out
+
+
+class ShrinkError(SourceError):
+    """Sources that lost what the last import had: refused unless ``allow_shrink``.
+
+    ``problems`` are ``SourceError``s, one per source file, each naming the file and line."""
+
+    def __init__(self, problems: list[SourceError]):
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.source, first.line, first.message)
+
+    def __str__(self):
+        return "\n".join(Exception.__str__(problem) for problem in self.problems)
 
 
 def load_cities(path: Path = FIXTURES / "cities.toml") -> list[dict]:
@@ -102,57 +137,278 @@ def parse_sources(
     directory: Path = SOURCES, *, errata_path: Path | None = None
 ) -> list[ParsedDocument]:
     """Parse every ``*.txt`` source; raise ``SourceError`` on the first that does not parse."""
-    errata = errata_module.load(errata_path or FIXTURES / "errata.toml")
-    city_names = [city["name"] for city in load_cities()]
+    errata = _fixture(errata_path or FIXTURES / "errata.toml", errata_module.load)
+    city_names = [city["name"] for city in _fixture(FIXTURES / "cities.toml", load_cities)]
+    if not directory.is_dir():
+        raise SourceError(str(directory), None, "来源目录不存在或不是目录")
     paths = sorted(directory.glob("*.txt"))
     if not paths:
         raise SourceError(str(directory), None, "目录中没有任何 .txt 来源文件")
     parsed = []
     for path in paths:
-        text = decode(path.name, path.read_bytes())
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise SourceError(
+                path.name, None, f"无法读取文件：{error.strerror or error}"
+            ) from error
         document_erratum = errata.document(path.name)
-        parsed.append(
-            parse(
-                path.name,
-                text,
-                errata=errata.for_source(path.name),
-                city_names=city_names,
-                complete=document_erratum.complete if document_erratum else None,
+        try:
+            parsed.append(
+                parse(
+                    path.name,
+                    decode(path.name, data),
+                    errata=errata.for_source(path.name),
+                    city_names=city_names,
+                    complete=document_erratum.complete if document_erratum else None,
+                )
             )
-        )
+        except SourceError:
+            raise
+        except Exception as error:  # a parser bug still names the file, never a traceback
+            raise SourceError(
+                path.name, None, f"解析失败（{type(error).__name__}：{error}）"
+            ) from error
     return parsed
 
 
+def _fixture(path: Path, load):
+    """``load(path)``, a curated file's failure named as a ``SourceError``."""
+    try:
+        return load(path)
+    except SourceError:
+        raise
+    except OSError as error:
+        raise SourceError(path.name, None, f"无法读取文件：{error.strerror or error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise SourceError(
+            path.name, getattr(error, "lineno", None), f"TOML 格式错误：{error}"
+        ) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise SourceError(path.name, None, f"内容不完整或格式不对：{error!r}") from error
+
+
 def import_sources(
-    directory: Path = SOURCES, *, overwrite: bool = False, errata_path: Path | None = None
+    directory: Path = SOURCES,
+    *,
+    overwrite: bool = False,
+    errata_path: Path | None = None,
+    allow_shrink: bool = False,
 ) -> Report:
+    """Import every source of ``directory`` in one transaction; nothing is deleted.
+
+    Raises ``SourceError`` (naming the file and, when known, the line) and writes nothing
+    when a source does not parse, when a curated file does not match, when a source lost
+    items or shrank (``ShrinkError``, unless ``allow_shrink``: then the missing rows are
+    retired), or when a row cannot be written."""
     parsed = parse_sources(directory, errata_path=errata_path)  # nothing written before this
-    curated = periods.load()
+    curated = _fixture(periods.VALIDITY_FILE, periods.load)
     for document in parsed:  # validity is read (and its curated entries checked) before writing
-        document.period = periods.document_period(
-            document.source, document.clean_text, document.issued_on, curated
-        )
-        year = document.issued_on.year if document.issued_on else None
-        for measure in document.measures:
-            measure.period, measure.parts = periods.measure_periods(
-                document.source,
-                measure.path_key,
-                measure.text,
-                measure.deadline_text,
-                document.period,
-                year,
-                curated,
-            )
-    aliases = load_department_aliases()
+        _named(document.source, None, lambda document=document: _read_periods(document, curated))
+    aliases = _fixture(FIXTURES / "departments.toml", load_department_aliases)
     report = Report()
     # each measure is indexed once, after all are written, not on every save
     with transaction.atomic(), search.deferred_indexing():
-        cities = _write_cities()
+        losses = _named(
+            str(directory), None, lambda: find_losses(parsed, directory, errata_path=errata_path)
+        )
+        if losses and not allow_shrink:
+            raise ShrinkError([loss.error() for loss in losses])
+        cities = _named("cities.toml", None, _write_cities)
         touched: list[Measure] = []
         for document in parsed:
-            touched += _write_document(document, cities, aliases, overwrite, report)
-        _after_write(touched)
+            touched += _named(
+                document.source,
+                None,
+                lambda document=document: _write_document(
+                    document, cities, aliases, overwrite, report
+                ),
+            )
+        retired = []
+        for loss in losses:
+            retired += _named(loss.source, None, lambda loss=loss: _retire(loss, report))
+        _named(str(directory), None, lambda: _after_write(touched, retired))
     return report
+
+
+def _read_periods(document: ParsedDocument, curated) -> None:
+    document.period = periods.document_period(
+        document.source, document.clean_text, document.issued_on, curated
+    )
+    year = document.issued_on.year if document.issued_on else None
+    for measure in document.measures:
+        measure.period, measure.parts = periods.measure_periods(
+            document.source,
+            measure.path_key,
+            measure.text,
+            measure.deadline_text,
+            document.period,
+            year,
+            curated,
+        )
+
+
+def _named(source: str, line: int | None, write):
+    """``write()``; a database refusal (a protected row, a constraint, a value too long), or
+    any other failure, becomes a ``SourceError`` naming the source (and the line when
+    known). Inside the import's transaction, which it thus rolls back."""
+    try:
+        return write()
+    except SourceError:
+        raise
+    except (ProtectedError, RestrictedError) as error:
+        protected = getattr(error, "protected_objects", None) or getattr(
+            error, "restricted_objects", ()
+        )
+        rows = sorted({f"{row._meta.verbose_name}“{row}”" for row in protected})[:3]
+        raise SourceError(
+            source, line, f"写入时遇到仍被引用、不能删除的数据（{'、'.join(rows)}等）"
+        ) from error
+    except DatabaseError as error:
+        raise SourceError(source, line, f"写入数据库失败：{error}") from error
+    except Exception as error:  # a bug still names the source, never a bare traceback
+        raise SourceError(source, line, f"导入时出错（{type(error).__name__}：{error}）") from error
+
+
+# -- lost items: refused, or retired --------------------------------------------------------
+
+
+@dataclass
+class Loss:
+    """What a source lost since the last import: measures no longer in it (or the whole file)."""
+
+    source: str
+    document: PolicyDocument
+    missing: list[Measure]  # public imported measures, in the document's order
+    parsed: ParsedDocument | None  # None: the file is gone
+    directory: Path
+    previous_lines: dict[str, int] = field(default_factory=dict)
+    shrink: tuple[int, int] | None = None  # (characters before, after) past SHRINK_LIMIT
+
+    def line(self) -> int | None:
+        """Where the loss shows in the new file: the next item still there after the first
+        missing one, else the file's last line."""
+        if self.parsed is None:
+            return None
+        if self.missing:
+            first = self.missing[0]
+            lines = {m.path_key: m.line for m in self.parsed.measures}
+            later = self.document.measures.public().filter(position__gt=first.position)
+            for key in later.order_by("position").values_list("path_key", flat=True):
+                if key in lines:
+                    return lines[key]
+        return len(self.parsed.source_text.splitlines()) or None
+
+    def error(self) -> SourceError:
+        allow = "核对无误后可加 --allow-shrink 重新导入"
+        if self.parsed is None:
+            return SourceError(
+                self.source,
+                None,
+                f"来源文件已不在目录 {self.directory} 中：上次导入的《{self.document.title}》"
+                f"有 {len(self.missing)} 条措施。{allow}：该文件及其措施将标记为“已撤回”"
+                "（不再公开，保留编号、链接和办理设置），不会删除。",
+            )
+        parts = []
+        if self.missing:
+            first = self.missing[0]
+            where = self.previous_lines.get(first.path_key)
+            where = f"，上次导入时在第 {where} 行" if where else ""
+            keys = [m.path_key for m in self.missing]
+            named = "、".join(keys[:MISSING_LISTED]) + (
+                " 条等" if len(keys) > MISSING_LISTED else " 条"
+            )
+            before = len(self.missing) + len(self.parsed.measures)
+            parts.append(
+                f"缺少上次导入的 {len(keys)} 条措施（第 {named}；首条第 {first.path_key} 条"
+                f"“{first.title}”{where}），措施由 {before} 条减至 {len(self.parsed.measures)} 条"
+            )
+        if self.shrink:
+            old, new = self.shrink
+            parts.append(
+                f"正文比上次导入短了 {(old - new) / old:.0%}（{old} 字 → {new} 字，"
+                f"超过 {SHRINK_LIMIT:.0%} 的限度）"
+            )
+        then = (
+            "：缺少的措施将标记为“已撤回”（不再公开，保留编号、链接和办理设置），不会删除。"
+            if self.missing
+            else "。"
+        )
+        return SourceError(
+            self.source,
+            self.line(),
+            "；".join(parts) + f"。文件可能被截断或损坏，导入已停止。{allow}{then}",
+        )
+
+
+def _size(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())
+
+
+def find_losses(parsed: list[ParsedDocument], directory: Path, *, errata_path=None) -> list[Loss]:
+    """Compare each parsed source with what the catalogue has for it (reads only)."""
+    losses = []
+    sources = {document.source for document in parsed}
+    for document in parsed:
+        row = PolicyDocument.all_objects.filter(source=document.source).first()
+        if row is None:
+            continue
+        keys = {measure.path_key for measure in document.measures}
+        missing = [m for m in _imported_measures(row) if m.path_key not in keys]
+        old, new = _size(row.source_text), _size(document.source_text)
+        shrink = (old, new) if old and (old - new) / old > SHRINK_LIMIT else None
+        if missing or shrink:
+            losses.append(Loss(document.source, row, missing, document, directory, shrink=shrink))
+    gone = PolicyDocument.objects.exclude(import_fingerprint="").exclude(source__in=sources)
+    for row in gone.order_by("source"):  # all its measures go with it: none stays public
+        measures = list(row.measures.public().order_by("position"))
+        losses.append(Loss(row.source, row, measures, None, directory))
+    for loss in losses:
+        if loss.missing and loss.parsed is not None:
+            loss.previous_lines = _previous_lines(loss.document, errata_path)
+    return losses
+
+
+def _imported_measures(document: PolicyDocument) -> list[Measure]:
+    """The public measures the importer wrote (staff never add any; if they did, the
+    import would leave them alone)."""
+    return list(document.measures.public().exclude(import_fingerprint="").order_by("position"))
+
+
+def _previous_lines(document: PolicyDocument, errata_path) -> dict[str, int]:
+    """{path key: source line} of the last import, read again from the stored source text
+    (empty when it no longer parses with today's errata)."""
+    try:
+        errata = errata_module.load(errata_path or FIXTURES / "errata.toml")
+        previous = parse(
+            document.source,
+            document.source_text,
+            errata=errata.for_source(document.source),
+            city_names=[city["name"] for city in load_cities()],
+        )
+    except Exception:  # only a hint for the message: never a reason to fail
+        return {}
+    return {measure.path_key: measure.line for measure in previous.measures}
+
+
+def _retire(loss: Loss, report: Report) -> list[Measure]:
+    """Retire what the source lost: its missing measures (and the document of a gone file).
+    The rows and all that hangs on them stay; only ``retired_at`` and the reason change."""
+    now = portal_now()
+    day = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+    when = f"{day.year}年{day.month}月{day.day}日"
+    if loss.parsed is None:
+        reason = f"{when}导入时已无此文件的来源文本"
+        loss.document.retired_at, loss.document.retired_reason = now, reason
+        loss.document.save(update_fields=["retired_at", "retired_reason"])
+        report.retired.append(f"{loss.source}《{loss.document.title}》（整个文件）")
+    else:
+        reason = f"{when}导入的来源文件中已无此条"
+    for measure in loss.missing:
+        measure.retired_at, measure.retired_reason = now, reason
+        measure.save(update_fields=["retired_at", "retired_reason"])
+        report.retired.append(f"{loss.source} 第{measure.path_key}条 {measure.title}")
+    return loss.missing
 
 
 def _write_cities() -> dict[str, City]:
@@ -187,10 +443,14 @@ def _write_document(parsed, cities, aliases, overwrite, report) -> list[Measure]
         "clean_text": parsed.clean_text,
         "source_sha256": hashlib.sha256(parsed.source_text.encode("utf-8")).hexdigest(),
     }
-    document = PolicyDocument.objects.filter(source=parsed.source).first()
+    document = PolicyDocument.all_objects.filter(source=parsed.source).first()
     label = f"{parsed.source}《{parsed.title}》"
+    if document is not None and document.is_retired:  # the file is back: the same row
+        document.retired_at, document.retired_reason = None, ""
+        document.save(update_fields=["retired_at", "retired_reason"])
+        report.restored.append(f"{label}（整个文件）")
     if document is None:
-        document = PolicyDocument.objects.create(
+        document = PolicyDocument.all_objects.create(
             source=parsed.source,
             import_fingerprint=fingerprint(values),
             imported_at=timezone.now(),
@@ -204,16 +464,18 @@ def _write_document(parsed, cities, aliases, overwrite, report) -> list[Measure]
     chapters = _write_chapters(document, parsed)
     departments = _departments(parsed, city, aliases)
     touched = []
-    seen_keys = set()
     for position, measure in enumerate(parsed.measures, start=1):
-        seen_keys.add(measure.path_key)
-        row = _write_measure(document, measure, position, chapters, departments, overwrite, report)
+        row = _named(
+            parsed.source,
+            measure.line,
+            lambda measure=measure, position=position: _write_measure(
+                document, measure, position, chapters, departments, overwrite, report
+            ),
+        )
         if row is not None:
             touched.append(row)
-    stale = document.measures.exclude(path_key__in=seen_keys)
-    for row in stale:
-        report.deleted.append(f"{parsed.source} 第{row.path_key}条 {row.title}")
-    stale.delete()
+    # Measures no longer in the source are not deleted: ``find_losses`` refused the import,
+    # or (``allow_shrink``) ``_retire`` retires them.
     _write_notes(document, parsed)
     return touched
 
@@ -259,9 +521,8 @@ def _write_chapters(document: PolicyDocument, parsed: ParsedDocument) -> dict[in
         elif chapter.title != parsed_chapter.title:
             chapter.title = parsed_chapter.title
             chapter.save(update_fields=["title"])
-    wanted = {parsed_chapter.number for parsed_chapter in parsed.chapters}
-    for number in set(existing) - wanted:
-        existing.pop(number).delete()
+    # A chapter no longer in the source is kept (never deleted): retired measures still
+    # belong to it, and it is the same row when the source has it again.
     return existing
 
 
@@ -323,9 +584,13 @@ def _write_measure(document, measure, position, chapters, departments, overwrite
     department_ids = list(dict.fromkeys(departments[name].pk for name in measure.departments))
     new_fingerprint = _measure_fingerprint(values, department_ids)
     label = f"{document.source} 第{measure.path_key}条 {measure.title}"
-    row = Measure.objects.filter(document=document, path_key=measure.path_key).first()
+    row = Measure.all_objects.filter(document=document, path_key=measure.path_key).first()
+    if row is not None and row.is_retired:  # back in the source: the same row, and all on it
+        row.retired_at, row.retired_reason = None, ""
+        row.save(update_fields=["retired_at", "retired_reason"])
+        report.restored.append(label)
     if row is None:
-        row = Measure.objects.create(
+        row = Measure.all_objects.create(
             document=document,
             path_key=measure.path_key,
             import_fingerprint=new_fingerprint,
@@ -345,7 +610,7 @@ def _write_measure(document, measure, position, chapters, departments, overwrite
             row.import_fingerprint = new_fingerprint
             row.save(update_fields=["import_fingerprint"])
         report.unchanged += 1
-        return None
+        return None  # a restored row has no search index: ``_after_write`` rebuilds it
     if row.import_fingerprint and current != row.import_fingerprint and not overwrite:
         report.kept.append(label)  # staff changed it since the last import
         return None
@@ -394,11 +659,16 @@ def _write_notes(document: PolicyDocument, parsed: ParsedDocument) -> None:
         )
 
 
-def _after_write(measures: list[Measure]) -> None:
+def _after_write(measures: list[Measure], retired: list[Measure] = ()) -> None:
     """Topics, the search index and the self-check rules' periods for measures whose imported
-    content changed (or that lack topics or an index)."""
+    content changed (or that lack topics or an index: a restored measure gets its index
+    back). Retired measures leave the search index (``search.reindex_measures`` indexes
+    public measures only) and keep their topics and rules as they are."""
     from policies.eligibility.loader import refresh_periods
     from policies.eligibility.models import EligibilityRule
+
+    if retired:
+        search.reindex_measures(retired)
 
     refresh_periods(
         EligibilityRule.objects.filter(measure__in=[m.pk for m in measures]).select_related(

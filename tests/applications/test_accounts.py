@@ -1,6 +1,7 @@
 """Registration, login/logout, password reset; demo accounts; load_districts."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -34,13 +35,98 @@ def form_data(**overrides):
     return data
 
 
-def test_registration_creates_user_and_enterprise_together(client, catalogue):
+def activation_link(mail):
+    match = re.search(r"https?://[^/\s]+(/accounts/activate/\S+/)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def test_registration_creates_an_inactive_account_confirmed_by_email(client, catalogue, mailoutbox):
     response = client.post(reverse("register"), form_data())
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("register_sent")
     membership = EnterpriseMembership.objects.select_related("user", "enterprise").get()
-    assert membership.user.username == "reg_user" and membership.user.email == "reg@example.com"
+    user = membership.user
+    assert (user.username, user.email, user.is_active) == ("reg_user", "reg@example.com", False)
     assert membership.enterprise.district.name == "立山区"
+    assert client.get(reverse("applications:my_applications")).status_code == 302  # not in
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["reg@example.com"]
+    link = activation_link(mailoutbox[0])
+    page = client.get(link)  # a GET (a mail scanner) activates nothing
+    assert page.status_code == 200 and "启用账户并登录" in page.content.decode()
+    user.refresh_from_db()
+    assert not user.is_active
+    assert client.post(link).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
     assert client.get(reverse("applications:my_applications")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.post(link).status_code == 400  # used once
+
+
+def test_a_taken_username_or_code_is_not_revealed_but_its_owner_is_told(
+    client, catalogue, mailoutbox
+):
+    first = client.post(reverse("register"), form_data())
+    page_first = client.get(first["Location"]).content.decode()
+    mailoutbox.clear()
+    # the same username, another enterprise and email
+    second = client.post(
+        reverse("register"),
+        form_data(
+            uscc="91210302MA0BCDEF1" + check_character("91210302MA0BCDEF1"),
+            email="someone@example.com",
+            enterprise_name="另一家公司",
+        ),
+    )
+    assert second.status_code == first.status_code == 302
+    assert second["Location"] == first["Location"]
+    page_second = client.get(second["Location"]).content.decode()
+
+    def same(html):  # the pages differ only in the address typed and the CSRF token
+        return re.sub(r'value="[^"]{40,}"', "", html.replace("someone@example.com", "E"))
+
+    assert same(page_second) == same(page_first.replace("reg@example.com", "E"))
+    assert get_user_model().objects.count() == 1 and Enterprise.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["reg@example.com"]]  # the owner, not the visitor
+    assert "用户名" in mailoutbox[0].subject
+    mailoutbox.clear()
+    # another username, the same enterprise code
+    third = client.post(reverse("register"), form_data(username="reg_user2"))
+    assert third.status_code == 302
+    assert [m.to for m in mailoutbox] == [["reg@example.com"]]
+    assert "重复注册" in mailoutbox[0].subject
+    assert get_user_model().objects.count() == 1
+
+
+def test_registration_is_throttled_per_address(client, catalogue, settings, mailoutbox):
+    settings.PORTAL_REGISTER_PER_HOUR = 2
+    for n in range(2):
+        response = client.post(reverse("register"), form_data(username=f"u{n}"))
+        assert response.status_code == 302
+    response = client.post(reverse("register"), form_data(username="u9"))
+    assert response.status_code == 429 and "过于频繁" in response.content.decode()
+    assert response.context["form"]["username"].value() == "u9"  # nothing typed lost
+
+
+def test_password_reset_is_throttled(client, catalogue, settings, mailoutbox):
+    client.post(reverse("register"), form_data())
+    client.post(activation_link(mailoutbox[0]))
+    client.post(reverse("logout"))
+    mailoutbox.clear()
+    settings.PORTAL_RESET_PER_HOUR = 3
+    for n in range(5):  # from five addresses: the mailbox is protected all the same
+        response = client.post(
+            reverse("password_reset"), {"email": "reg@example.com"}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+    assert len(mailoutbox) == 3  # per email: silently no more
+    assert response.status_code == 302  # the same answer as when a mail went out
+    statuses = [
+        client.post(
+            reverse("password_reset"), {"email": f"x{n}@example.com"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]  # per address: said
 
 
 @pytest.mark.parametrize(
@@ -75,6 +161,8 @@ def test_a_district_of_another_city_is_refused(client, catalogue):
 
 def test_login_logout_and_password_reset_by_console_email(client, catalogue, mailoutbox):
     client.post(reverse("register"), form_data())
+    client.post(activation_link(mailoutbox[0]))
+    mailoutbox.clear()
     assert client.get(reverse("logout")).status_code == 405  # logout is POST only
     client.post(reverse("logout"))
     assert client.get(reverse("applications:my_applications")).status_code == 302

@@ -102,7 +102,7 @@ def test_one_mail_per_staff_user_of_the_current_step(scenario, personas, mailout
         ("city_statistics", scenario["joint"].pk, "overdue"),
     }
     assert set(Reminder.objects.values_list("sent_on", flat=True)) == {TODAY}
-    assert "发送提醒邮件 3 封" in out and "即将到期申报 1 件、已超期申报 2 件" in out
+    assert "提醒邮件 3 封已排入发送队列" in out and "即将到期申报 1 件、已超期申报 2 件" in out
 
 
 def test_a_second_run_the_same_day_sends_nothing(scenario, mailoutbox, settings):
@@ -112,7 +112,7 @@ def test_a_second_run_the_same_day_sends_nothing(scenario, mailoutbox, settings)
     out = run()
     assert len(mailoutbox) == 3
     assert Reminder.objects.count() == 4
-    assert "发送提醒邮件 0 封" in out
+    assert "提醒邮件 0 封已排入发送队列" in out
     # The next day is another day: the reminders go out again.
     settings.PORTAL_TODAY = "2023-10-17"
     run()
@@ -158,7 +158,7 @@ def test_nothing_due_nothing_sent(personas, measure, mailoutbox, settings):
     settings.PORTAL_TODAY = TODAY.isoformat()
     out = run()
     assert mailoutbox == [] and Reminder.objects.count() == 0
-    assert "发送提醒邮件 0 封" in out
+    assert "提醒邮件 0 封已排入发送队列" in out
 
 
 def test_a_department_that_signed_a_joint_step_is_not_reminded(

@@ -98,3 +98,42 @@ def test_the_materials_follow_the_handling_text(measure):
     from applications.uploads import required_materials
 
     assert required_materials(measure) == ["营业执照", "财务报表"]
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        ("PDF_WITH_JAVASCRIPT", "JavaScript"),
+        ("PDF_WITH_HIDDEN_JAVASCRIPT", "JavaScript"),
+        ("PDF_WITH_LAUNCH", "启动外部程序"),
+        ("PDF_WITH_ATTACHMENT", "嵌入的附件"),
+    ],
+)
+def test_a_pdf_with_active_content_is_refused(client_a, draft, content, what):
+    from . import helpers
+
+    response = attach(client_a, draft, upload=pdf("申报书.pdf", getattr(helpers, content)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert what in html and "不能上传" in html
+    assert not Attachment.objects.exists()
+
+
+def test_a_plain_pdf_that_opens_at_page_one_is_accepted(client_a, draft):
+    from .helpers import PDF_GO_TO_PAGE_ONE
+
+    attach(client_a, draft, upload=pdf("申报书.pdf", PDF_GO_TO_PAGE_ONE))
+    assert Attachment.objects.count() == 1
+
+
+def test_the_size_message_tells_the_sizes_apart(settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.uploads import check_upload
+
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    upload = SimpleUploadedFile("大.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 - 4))
+    with pytest.raises(Exception) as error:
+        check_upload(upload)
+    message = " ".join(error.value.messages)
+    assert "10.00 MB（10,485,761 字节）" in message and "10 MB 的上限" in message

@@ -1,20 +1,23 @@
 """End to end in headless Chromium: register, apply with uploads, three departments act,
 the enterprise sees the whole timeline ending in 已拨付."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 
 from applications.apps import REVIEWER_GROUP, create_reviewer_group
 from applications.models import Application, StaffMembership
 from applications.uscc import check_character
 from applications.workflow import city_department, district_department
 from policies.models import City, District, Measure
+from tests.applications.helpers import PDF
 
 from .conftest import screenshot
 from .test_catalogue_a11y import severe_violations
 
 PASSWORD = "e2e-Passw0rd-huiqi"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -111,6 +114,11 @@ def test_it_carries_an_application_from_registration_to_disbursement(
     page.fill("#id_uscc", code17 + check_character(code17))
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=请查收邮件")
+    # the activation link from the mail (the live server shares this process's outbox)
+    link = re.search(r"/accounts/activate/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/applications/")
 

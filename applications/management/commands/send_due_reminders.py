@@ -8,8 +8,11 @@ kind and day records it: a second run the same day finds everything recorded and
 nobody, and a run after the first mail only mails what is new (an application that became
 due, a newly added colleague).
 
-Mail failures raise: cron reports them, and since reminders are recorded only after the
-mail went out, the next run tries again.
+A reminder counts once its mail is queued (``portal.mail``: the mail is sent by the task
+queue, which retries a failing transport with backoff and lists a mail it gave up on in the
+admin under 后台任务 › 邮件: 发送失败的邮件). If queueing fails (the database is down), the
+command raises and cron reports it; the reminders of that mail were not recorded, so the next
+run queues it again.
 """
 
 from collections import defaultdict
@@ -106,6 +109,8 @@ class Command(BaseCommand):
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],
             )
+            # queued (committed) first, then recorded: after a crash in between, the next
+            # run queues it again (a duplicate rather than a reminder never sent)
             Reminder.objects.bulk_create(
                 [
                     Reminder(user=user, application=application, kind=kind, sent_on=today)
@@ -116,7 +121,7 @@ class Command(BaseCommand):
 
         self.stdout.write(
             _(
-                "办理时限提醒（%(date)s）：发送提醒邮件 %(mails)d 封（每位工作人员 1 封），"
+                "办理时限提醒（%(date)s）：提醒邮件 %(mails)d 封已排入发送队列（每位工作人员 1 封），"
                 "涉及即将到期申报 %(soon)d 件、已超期申报 %(overdue)d 件。"
             )
             % {
