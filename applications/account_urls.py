@@ -7,7 +7,5 @@ urlpatterns = [
     path("register/sent/", accounts.register_sent, name="register_sent"),
     path("activate/<str:uidb64>/<str:token>/", accounts.activate, name="activate"),
     # before django.contrib.auth.urls (portal/urls.py includes this first): throttled
-    path(
-        "password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"
-    ),
+    path("password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
 ]

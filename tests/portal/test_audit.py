@@ -25,8 +25,6 @@ from tests.applications.conftest import (  # noqa: F401  (fixtures)
     PASSWORD,
     _portal_setup,
     make_user,
-    measure,
-    personas,
 )
 from tests.applications.helpers import admin_form_data
 
@@ -394,7 +392,6 @@ def test_downloading_a_material_through_the_view_is_recorded(
     """The attachment view records each download: the enterprise's and a staff member's."""
     from applications import services
     from portal.models import AuditEvent
-    from tests.applications.conftest import submitted
     from tests.applications.helpers import attach
 
     settings.PORTAL_TODAY = "2023-10-16"
