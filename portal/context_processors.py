@@ -1,5 +1,7 @@
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
 
 
 def site(request):
-    return {"SITE_NAME": _("惠企政策服务门户")}
+    """``site``: the identity (``portal.identity``); ``SITE_NAME``: its name, as before."""
+    identity = settings.PORTAL_IDENTITY
+    return {"site": identity, "SITE_NAME": identity.name}

@@ -18,6 +18,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from portal import identity
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -189,6 +191,9 @@ EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))  # a hung server frees the worker
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@huiqi.example.gov.cn")
+
+# The site's identity (主办单位, contact, 备案号, emblem): PORTAL_SITE_* (portal/identity.py).
+PORTAL_IDENTITY = identity.load()
 
 # --- transport and headers (each switched by the environment; see README "Security") ------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and not TESTING)
