@@ -10,7 +10,8 @@ PRIVATE_PREFIXES = ("/applications/", "/admin/", "/accounts/")
 
 
 class RejectHostileInputMiddleware:
-    """A NUL byte or bytes that are not UTF-8 in the path or the query string: 400.
+    """A NUL byte or bytes that are not UTF-8 in the path, the query string or a form body
+    (``application/x-www-form-urlencoded``): 400.
 
     No page of the portal means anything by them, and PostgreSQL refuses NUL in text
     ("A string literal cannot contain NUL"), which would otherwise surface as a 500 in
@@ -22,6 +23,9 @@ class RejectHostileInputMiddleware:
     def __call__(self, request):
         raw = [request.path_info.encode("utf-8", "surrogateescape")]
         raw.append(unquote_to_bytes(request.META.get("QUERY_STRING", "")))
+        if request.content_type == "application/x-www-form-urlencoded":
+            # a form body, already limited in size (portal.limits): its fields, decoded
+            raw.append(unquote_to_bytes(request.body.replace(b"+", b" ")))
         for value in raw:
             if b"\x00" in value or not _is_utf8(value):
                 return bad_request(request)

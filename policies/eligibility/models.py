@@ -5,6 +5,7 @@ load_eligibility``; staff may edit them in the admin, where ``clean()`` runs the
 ``policies.eligibility.schema`` so that a broken rule cannot be saved.
 """
 
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -364,6 +365,19 @@ def new_token():
     return secrets.token_urlsafe(16)
 
 
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+class SavedCheckQuerySet(models.QuerySet):
+    def by_token(self, token):
+        """The check of a link's token (``?check=``, ``?from=``, the URL): none for anything
+        that is no token, so that a hostile value (a NUL, 100,000 characters) never reaches
+        the database."""
+        if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+            return self.none()
+        return self.filter(token=token)
+
+
 class SavedCheck(models.Model):
     """One enterprise's answers, revisited through an unguessable link.
 
@@ -392,6 +406,8 @@ class SavedCheck(models.Model):
         _("测算日期"), null=True, blank=True, help_text=_("留空：按查看当天测算")
     )
     created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+
+    objects = SavedCheckQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("自测记录")

@@ -70,7 +70,7 @@ def _districts(city):
 
 
 def _check(token):
-    check = SavedCheck.objects.select_related("city", "district").filter(token=token).first()
+    check = SavedCheck.objects.select_related("city", "district").by_token(token).first()
     if check is None:
         raise Http404("no such check")
     return check
@@ -117,7 +117,7 @@ def questions(request, city):
     enterprise = _enterprise(request)
     previous = request.GET.get("from", "")
     if previous:
-        earlier = SavedCheck.objects.filter(token=previous[:64], city=city).first()
+        earlier = SavedCheck.objects.by_token(previous).filter(city=city).first()
         if earlier is not None:
             initial_answers, district = dict(earlier.answers), earlier.district_id
     elif enterprise is not None:
