@@ -6,6 +6,7 @@ footer, printouts and the error pages all show it from here.
 """
 
 import os
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,32 @@ class Identity:
     @property
     def has_contact(self) -> bool:
         return bool(self.address or self.phone or self.hours or self.email)
+
+    @property
+    def icp_url(self) -> str:
+        return ICP_RECORD_URL if self.icp else ""
+
+    @property
+    def phone_uri(self) -> str:
+        """``tel:0412-12345`` for the first number in ``phone`` ("" when there is none), so
+        that a phone can call it; the words around it (（示例）, 转 1) stay in the text."""
+        match = _PHONE.search(self.phone)
+        return f"tel:{re.sub(r'[^0-9+-]', '', match.group(0))}" if match else ""
+
+    @property
+    def police_url(self) -> str:
+        """Where the 公安备案号 is looked up, by its digits (辽公网安备 21030202000001号 →
+        …?code=21030202000001); "" when there is none."""
+        code = "".join(re.findall(r"\d", self.police_record))
+        return f"{POLICE_RECORD_URL}?code={code}" if code else ""
+
+
+# The registries a 备案号 links to, as the rules for a site's footer ask.
+ICP_RECORD_URL = "https://beian.miit.gov.cn/"
+POLICE_RECORD_URL = "https://beian.mps.gov.cn/#/query/webSearch"
+
+# A telephone number: an optional +, then digits, hyphens or spaces, from a digit to a digit.
+_PHONE = re.compile(r"\+?\d[\d -]{3,}\d")
 
 
 def _env(name: str, default: str) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("text-size/", views.text_size, name="text_size"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("policies/", include("policies.urls")),
     path("api/v1/", include("policies.api_urls")),
     path("check/", include("policies.eligibility.urls")),
@@ -19,6 +20,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Django renders its 500 page without the context processors: this one gives it the identity.
+handler500 = views.server_error
 
 # `make bench` compares every page with a trivial view; it exists only for DEBUG or the bench.
 if settings.DEBUG or os.environ.get("PORTAL_BENCH") == "1":

@@ -1,19 +1,33 @@
+import functools
+import logging
 from urllib.parse import urlencode
 
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from policies import validity
 from policies.models import City, Measure, PolicyDocument, Topic
 from policies.views import COUNTS_SECONDS, catalogue_version
+from portal.context_processors import site_context
 from portal.dates import today as portal_today
+
+logger = logging.getLogger(__name__)
 
 DEADLINE_WINDOW_DAYS = validity.ENDING_SOON_DAYS
 HOME_DEADLINES = 8
@@ -69,6 +83,7 @@ def home(request):
         .defer("source_text", "clean_text")
         .order_by(F("issued_on").desc(nulls_last=True), "source")[:HOME_DOCUMENTS]
     )
+    measures = reverse("policies:measure_list")
     return render(
         request,
         "portal/home.html",
@@ -77,6 +92,9 @@ def home(request):
             "topics": topics,
             "deadlines": deadlines,
             "deadline_window": DEADLINE_WINDOW_DAYS,
+            # the full lists, through the measure list's own status filter
+            "deadlines_url": f"{measures}?{urlencode({'status': validity.Status.ENDING_SOON.value})}",
+            "in_force_url": f"{measures}?{urlencode({'status': validity.Status.IN_FORCE.value})}",
             "documents": documents,
             "today": today,
         },
@@ -127,3 +145,44 @@ def health(request):
     except Exception:  # noqa: BLE001 - any database failure makes the node unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request, template_name="500.html"):
+    """``handler500``: the 500 page in the site's layout, with its identity.
+
+    Django renders it without the request's context processors (they may be what failed), so
+    ``site`` would be missing; it is given here explicitly, and nothing else that could fail
+    again (no user, no session, no database). When even that page cannot be rendered, a line
+    of plain text answers: this view never raises."""
+    try:
+        html = loader.get_template(template_name).render(site_context())
+    except Exception:  # noqa: BLE001 - the error page must answer whatever went wrong
+        logger.exception("The 500 page could not be rendered; answering in plain text.")
+        return HttpResponseServerError(
+            _("服务暂时出错，请稍后重试。"), content_type="text/plain; charset=utf-8"
+        )
+    return HttpResponseServerError(html)
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: Django's own page is in English and outside the layout."""
+    return render(request, "403_csrf.html", status=403)
+
+
+FAVICON = "favicon.ico"  # under static/
+
+
+@functools.cache
+def favicon_bytes() -> bytes:
+    path = finders.find(FAVICON)
+    if path is None:
+        raise Http404
+    with open(path, "rb") as file:
+        return file.read()
+
+
+@require_safe
+@cache_control(public=True, max_age=24 * 3600)
+def favicon(request):
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links to."""
+    return HttpResponse(favicon_bytes(), content_type="image/x-icon")

@@ -167,3 +167,15 @@ def test_check_deploy_passes_with_the_production_variables(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_form_sent_without_its_csrf_token_is_a_chinese_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page
+    assert 'lang="zh-hans"' in page
+    assert "CSRF verification failed" not in page
