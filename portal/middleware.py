@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote_to_bytes
 
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -29,6 +30,10 @@ class RejectHostileInputMiddleware:
         for value in raw:
             if b"\x00" in value or not _is_utf8(value):
                 return bad_request(request)
+        if request.GET.get(TO_FIELD_VAR, None) == "":
+            # Django's admin (5.2) skips its check of an empty ``_to_field`` and then fails
+            # looking up a field named "" on its change and delete pages: a 500
+            return bad_request(request)
         return self.get_response(request)
 
 
