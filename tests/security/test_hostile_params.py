@@ -121,12 +121,11 @@ def test_an_empty_to_field_on_an_admin_page_is_the_400_page(world):
     """Django's admin looks up a field named "" on its delete page (a 500 found by the fuzz
     test on django-axes' access log, and on every model)."""
     client = world.client("superuser")
+    pk = world.measure.pk
     for path in [
-        f"/admin/applications/application/{world.draft.pk}/delete/",
-        f"/admin/applications/application/{world.draft.pk}/change/",
-        "/admin/applications/application/",
+        f"/admin/policies/measure/{pk}/delete/",
+        f"/admin/policies/measure/{pk}/change/",
+        "/admin/policies/measure/",
     ]:
         assert client.get(path, {"_to_field": ""}).status_code == 400
-    assert (
-        client.get(f"/admin/applications/application/{world.draft.pk}/change/").status_code == 200
-    )
+    assert client.get(f"/admin/policies/measure/{pk}/delete/").status_code == 200
