@@ -8,4 +8,5 @@ urlpatterns = [
     path("activate/<str:uidb64>/<str:token>/", accounts.activate, name="activate"),
     # before django.contrib.auth.urls (portal/urls.py includes this first): throttled
     path("password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("password_change/", accounts.password_change, name="password_change"),
 ]

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from portal import throttle
 from portal.net import client_ip
 
-from .forms import RegistrationForm
+from .forms import PasswordChangeForm, RegistrationForm
 from .models import Enterprise, EnterpriseMembership
 
 TOO_MANY = _("来自您所在网络的请求过于频繁，请一小时后再试。")
@@ -176,3 +176,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         if not throttle.allow("reset-email", email, settings.PORTAL_RESET_PER_HOUR):
             return redirect(self.get_success_url())
         return super().form_valid(form)
+
+
+# Django's password change, its form worded with 您 (before django.contrib.auth.urls too)
+password_change = auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm)

@@ -26,6 +26,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from policies.admin import DepartmentAdmin, MeasureAdmin
+from policies.formatting import date_text, format_yuan
 from policies.models import Department
 from portal.dates import today as portal_today
 
@@ -536,20 +537,20 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("申请金额"))
     def requested_text(self, application):
         amount = application.requested_amount_yuan
-        return services.money_text(amount) if amount else "—"
+        return format_yuan(amount) if amount else "—"
 
     @admin.display(description=_("核定金额"))
     def approved_text(self, application):
         amount = application.approved_amount_yuan
-        return services.money_text(amount) if amount else "—"
+        return format_yuan(amount) if amount else "—"
 
     @admin.display(description=_("拨付"))
     def disbursement_text(self, application):
         if application.state != State.DISBURSED:
             return "—"
         return _("%(amount)s，%(date)s，凭证号 %(voucher)s") % {
-            "amount": services.money_text(application.disbursed_amount_yuan),
-            "date": application.disbursed_on.isoformat(),
+            "amount": format_yuan(application.disbursed_amount_yuan),
+            "date": date_text(application.disbursed_on),
             "voucher": application.voucher_number,
         }
 

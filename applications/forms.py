@@ -1,9 +1,13 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from policies.formatting import format_yuan
 from policies.models import City, District
 
 from .models import Application, Enterprise
@@ -11,8 +15,31 @@ from .uploads import check_upload, material_choices
 from .uscc import normalize_uscc
 
 
+class DistrictsByCity(ModelChoiceIterator):
+    """The districts as one <optgroup> per city (in the queryset's order): without JavaScript
+    the list shows its structure; static/js/register.js keeps only the chosen city's group."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups = {}
+        for district in self.queryset:
+            groups.setdefault(district.city.name, []).append(self.choice(district))
+        yield from groups.items()
+
+
+class DistrictField(forms.ModelChoiceField):
+    """A district, labelled by its own name: its city is the group it is listed under."""
+
+    iterator = DistrictsByCity
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class RegistrationForm(UserCreationForm):
-    """A user and the enterprise it acts for, created together."""
+    """A user and the enterprise it acts for, created together. The keyboard focus starts on
+    the first field (Django's form puts it on the username, in the middle of this one)."""
 
     enterprise_name = forms.CharField(label=_("企业名称"), max_length=100)
     uscc = forms.CharField(
@@ -20,9 +47,16 @@ class RegistrationForm(UserCreationForm):
         max_length=24,
         help_text=_("18位，见营业执照"),
     )
-    city = forms.ModelChoiceField(label=_("所在城市"), queryset=City.objects.all())
-    district = forms.ModelChoiceField(
-        label=_("所在县（市）区"), queryset=District.objects.select_related("city")
+    city = forms.ModelChoiceField(
+        label=_("所在城市"), queryset=City.objects.all(), empty_label=_("请选择城市")
+    )
+    district = DistrictField(
+        label=_("所在县（市）区"),
+        # by city; in each, the districts by code, then the development zones (no code)
+        queryset=District.objects.select_related("city").order_by(
+            "city", ExpressionWrapper(Q(code=""), output_field=BooleanField()), "code", "name"
+        ),
+        empty_label=_("请选择县（市）区"),
     )
     contact_person = forms.CharField(label=_("联系人"), max_length=32)
     phone = forms.CharField(label=_("联系电话"), max_length=32)
@@ -34,6 +68,9 @@ class RegistrationForm(UserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields["enterprise_name"].widget.attrs["autofocus"] = True
         # An account or enterprise that already exists is not an error shown here (that
         # would tell anyone who is registered): the view mails its owner instead.
         self.taken_username = None
@@ -77,6 +114,15 @@ class RegistrationForm(UserCreationForm):
         return user
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, its one message worded with 您 like the rest of the portal."""
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": _("您输入的旧密码不正确，请重新输入。"),
+    }
+
+
 class ApplicationForm(forms.ModelForm):
     """The enterprise's part of an application. Never saved whole: its cleaned values go to
     ``services.perform("edit", …)`` with the ``version`` the page was built from."""
@@ -115,7 +161,7 @@ class ApplicationForm(forms.ModelForm):
         cap = self.instance.measure.max_amount_yuan if self.instance.measure_id else None
         if amount is not None and cap and amount > cap:
             raise ValidationError(
-                _("申请金额超过了该措施的最高金额 %(cap)s 元。") % {"cap": f"{cap:,}"}
+                _("申请金额超过了该措施的最高金额 %(cap)s。") % {"cap": format_yuan(cap)}
             )
         return amount
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies import validity
+from policies.formatting import department_name, format_yuan
 from portal import dates
 from portal.dates import today
 
@@ -133,7 +134,9 @@ def notify(application_pk: int, event_pk: int) -> None:
     failing transport, so nothing here is silenced.
     """
     application = Application.objects.select_related("enterprise", "measure").get(pk=application_pk)
-    event = ApplicationEvent.objects.select_related("department").get(pk=event_pk)
+    event = ApplicationEvent.objects.select_related("department__city", "department__district").get(
+        pk=event_pk
+    )
     recipients = {application.enterprise.email}
     recipients.update(
         application.enterprise.memberships.exclude(user__email="").values_list(
@@ -151,7 +154,9 @@ def notify(application_pk: int, event_pk: int) -> None:
         f"{public_words(event.action)} → {state}",
     ]
     if event.department:
-        lines.append(_("办理部门：%(department)s") % {"department": event.department})
+        lines.append(
+            _("办理部门：%(department)s") % {"department": department_name(event.department)}
+        )
     if event.comment:
         lines.append(_("意见：%(comment)s") % {"comment": event.comment})
     lines.append(
@@ -514,7 +519,7 @@ def _disburse(ctx, transition, comment="", amount=None, paid_on=None, voucher=""
         comment=comment,
     )
     text = _("拨付 %(amount)s，日期 %(date)s，凭证号 %(voucher)s") % {
-        "amount": money_text(amount),
+        "amount": format_yuan(amount),
         "date": validity.date_text(paid_on),
         "voucher": voucher,
     }
@@ -540,12 +545,6 @@ EFFECTS = {
 }
 assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has its effect"
 assert all(t.target in (NEXT, SAME) or t.target in State.values for t in TRANSITIONS.values())
-
-
-def money_text(amount) -> str:
-    from policies.formatting import format_yuan
-
-    return format_yuan(int(amount)) if amount == int(amount) else f"{amount:,.2f}元"
 
 
 def _require_reason(reason: str) -> str:

@@ -6,6 +6,7 @@ app_name = "applications"
 
 urlpatterns = [
     path("", views.my_applications, name="my_applications"),
+    path("new/", views.new_application, name="new"),
     path("start/<int:measure_pk>/", views.start, name="start"),
     path("profile/", views.enterprise_profile, name="profile"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -29,15 +29,20 @@ from .models import (
     Signoff,
 )
 from .profile import dated_answers, store_answers, stored_answers
-from .states import TRANSITIONS, State
+from .states import TRANSITIONS, Role, State
 from .timeline import build_timeline
 from .uploads import required_materials
 
+DEPARTMENTS = Department.objects.select_related("city", "district__city")
+
 
 def _steps_prefetch():
+    """The steps with their departments and what names them (铁东区财政局)."""
     return Prefetch(
         "steps",
-        queryset=ApplicationStep.objects.prefetch_related("departments").order_by("position"),
+        queryset=ApplicationStep.objects.prefetch_related(
+            Prefetch("departments", queryset=DEPARTMENTS)
+        ).order_by("position"),
     )
 
 
@@ -54,6 +59,32 @@ def my_applications(request):
         request,
         "applications/my_applications.html",
         {"enterprise": enterprise, "applications": applications},
+    )
+
+
+@login_required
+def new_application(request):
+    """新建申报: the measures of the enterprise's city that take applications online today,
+    each with its 在线申报 link; the self-check for an enterprise that is not sure which."""
+    enterprise = services.enterprise_of(request.user)
+    if enterprise is None:
+        return render(request, "applications/enterprise_required.html", status=403)
+    measures = (
+        Measure.objects.filter(
+            document__city_id=enterprise.city_id,
+            intake__accepts=True,
+            free_of_application=False,
+        )
+        .select_related("document__city")
+        .order_by("document__issued_on", "document_id", "position")
+    )
+    return render(
+        request,
+        "applications/new.html",
+        {
+            "enterprise": enterprise,
+            "measures": [m for m in measures if services.deadline_problem(m) is None],
+        },
     )
 
 
@@ -88,7 +119,7 @@ def _saved_check_answers(token, enterprise=None, measure=None):
     rule uses. (check or None, {label: value})."""
     from policies.eligibility.models import SavedCheck
 
-    check = SavedCheck.objects.filter(token=token[:64]).first() if token else None
+    check = SavedCheck.objects.by_token(token).first()
     if check is not None:
         return check, _answers_as_figures(check.answers)
     if enterprise is None or measure is None:
@@ -144,9 +175,6 @@ def start(request, measure_pk):
     )
 
 
-DEPARTMENTS = Department.objects.select_related("city", "district__city")
-
-
 def _route(application):
     """Its steps (with departments and sign-offs, prefetched onto the application) and its
     events, in four queries."""
@@ -190,7 +218,7 @@ def _detail_context(request, application, **extra):
     context = {
         "application": application,
         "timeline": build_timeline(application, steps, events, calendar, on),
-        "submitted_event": next((e for e in events if e.action == "submit"), None),
+        "events": events,
         "attachments": attachments,
         "buttons": buttons,
         "submit_refused": (
@@ -198,8 +226,6 @@ def _detail_context(request, application, **extra):
         ),
         "can_edit": services.refusal("edit", ctx) is None,
         "clock": clock_for(application, on, calendar),
-        "requested_text": services.money_text(application.requested_amount_yuan or 0),
-        "disbursed_text": services.money_text(application.disbursed_amount_yuan or 0),
     }
     if context["can_edit"]:
         context["upload_form"] = AttachmentForm(measure=application.measure)
@@ -314,13 +340,13 @@ def resubmit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
-    """撤回申报 (submitted) or 删除草稿 (a draft): the table's action for the state, after a
-    confirmation page."""
+    """The enterprise's action that ends the application in its state, as the transition
+    table has it (删除草稿 for a draft, 撤回申报 once submitted), after a confirmation page."""
     application = _own(request, pk)
-    action = "discard" if application.state == State.DRAFT else "withdraw"
-    transition = TRANSITIONS[action]
+    transition = ending_transition(application.state)
+    action = transition.action
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        done = _("草稿已删除。") if action == "discard" else _("申报已撤回。")
+        done = _("已%(action)s。") % {"action": transition.label}
         return _transition(request, pk, action, done)
     refused = services.refusal(action, services.Context(application, request.user))
     if refused:
@@ -331,6 +357,16 @@ def withdraw(request, pk):
         "applications/withdraw_confirm.html",
         {"application": application, "form": CommentForm(), "transition": transition},
     )
+
+
+def ending_transition(state):
+    """The table's enterprise action from ``state`` to 已撤回; in a state none leaves that
+    way, 撤回申报 (which the services then refuse, saying why)."""
+    for transition in TRANSITIONS.values():
+        ending = transition.role == Role.ENTERPRISE and transition.target == State.WITHDRAWN
+        if ending and state in transition.sources:
+            return transition
+    return TRANSITIONS["withdraw"]
 
 
 @login_required

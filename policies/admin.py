@@ -1,6 +1,7 @@
 """The catalogue admin: staff correct what the import got wrong, and the importer keeps it."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import today as portal_today
@@ -10,6 +11,7 @@ from .models import (
     Chapter,
     City,
     Department,
+    DepartmentContact,
     District,
     EditorialNote,
     Measure,
@@ -106,14 +108,53 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class DepartmentContactInline(admin.TabularInline):
+    """The contact persons the documents name (derived by the importer, refreshed on every
+    import): shown to staff, not edited here."""
+
+    model = DepartmentContact
+    extra = 0
+    fields = ("office", "title", "name", "phones", "sources")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _(
+        "文件所列联系人（导入时从各措施的责任人、联系方式整理，每次导入更新；请勿在此修改）"
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("measures__document")
+
+    @admin.display(description=_("出处"))
+    def sources(self, contact):
+        return "、".join(measure.identifier for measure in contact.measures.all())
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "level", "city", "district", "province", "service_days")
+    list_display = ("name", "level", "city", "district", "province", "phone", "service_days")
     list_filter = ("level", "city")
     search_fields = ("name", "aliases")
     list_select_related = ("city", "district__city")
     autocomplete_fields = ("district",)
-    inlines: list = []
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (None, {"fields": ("name", "level", "province", "city", "district", "aliases")}),
+        (
+            _("联系方式"),
+            {
+                "fields": ("phone", "address", "office_hours", "website", "email"),
+                "description": _(
+                    "由工作人员填写，显示在部门页面；重新导入不会覆盖。"
+                    "文件所列的科室联系人见下方，由导入程序整理。"
+                ),
+            },
+        ),
+        (_("办理"), {"fields": ("service_days",)}),
+    )
+    inlines: list = [DepartmentContactInline]
 
 
 class ChapterInline(admin.TabularInline):
@@ -125,7 +166,7 @@ class ChapterInline(admin.TabularInline):
 class EditorialNoteInline(admin.TabularInline):
     model = EditorialNote
     extra = 0
-    fields = ("measure", "garbled", "correction", "reason")
+    fields = ("measure", "kind", "garbled", "correction", "change", "reason")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("编者校注（来自 fixtures/errata.toml，请在勘误文件中修改）")
@@ -143,18 +184,21 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
         "issued_on",
         "status",
         "complete",
+        "slug",
         "source",
         retired_state,
     )
     list_filter = ("city", "status", "complete", RetiredFilter)
-    search_fields = ("title", "issuer", "source")
+    search_fields = ("title", "issuer", "slug", "source")
     list_select_related = ("city",)
     readonly_fields = (
+        "slug",
         "source",
         "source_sha256",
         "imported_at",
         "source_text",
         "clean_text",
+        "closing_text",
         *RETIREMENT_FIELDS,
     )
     fieldsets = (
@@ -181,8 +225,14 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("来源"), {"fields": ("source", "source_sha256", "imported_at", *RETIREMENT_FIELDS)}),
-        (_("正文"), {"classes": ("collapse",), "fields": ("clean_text", "source_text")}),
+        (
+            _("来源"),
+            {"fields": ("slug", "source", "source_sha256", "imported_at", *RETIREMENT_FIELDS)},
+        ),
+        (
+            _("正文"),
+            {"classes": ("collapse",), "fields": ("clean_text", "closing_text", "source_text")},
+        ),
     )
     inlines = [ChapterInline, EditorialNoteInline]
 

@@ -82,9 +82,10 @@ def measure_as_dict(measure: Measure, today) -> dict:
 
 
 def document_as_dict(document: PolicyDocument, today, measures=None) -> dict:
-    """A document as ``export_catalogue`` prints it; the JSON API adds to it."""
+    """A document as ``export_catalogue`` prints it; the JSON API adds to it. Named by its
+    public identifier (``slug``), never by its source file's name."""
     data = {
-        "source": document.source,
+        "slug": document.slug,
         "city": document.city.name,
         "province": document.city.province,
         "title": document.title,

@@ -20,6 +20,12 @@ class City(models.Model):
     slug = models.SlugField(_("标识"), max_length=32, unique=True)
     province = models.CharField(_("省份"), max_length=32)
     code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    phone_area_code = models.CharField(
+        _("电话区号"),
+        max_length=6,
+        blank=True,
+        help_text=_("如 0412；文件所列固定电话不带区号，拨号链接据此补全（fixtures/cities.toml）"),
+    )
 
     class Meta:
         verbose_name = _("城市")
@@ -58,7 +64,10 @@ class District(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.city.name}{self.name}"
+        """鞍山市铁东区; a name that already says its city stays as it is (三门峡市城乡一体化示范区,
+        鞍山高新技术产业开发区), never 三门峡市三门峡市…"""
+        city = self.city.name
+        return self.name if self.name.startswith(city.removesuffix("市")) else f"{city}{self.name}"
 
 
 class Department(models.Model):
@@ -99,6 +108,15 @@ class Department(models.Model):
         blank=True,
         help_text=_("本部门每个办理环节的默认时限；留空则按全市默认（10 个工作日）"),
     )
+    # Staff-entered contact details: the importer never writes them (``DepartmentContact``
+    # holds what the documents say), so an edit here survives every re-import.
+    phone = models.CharField(
+        _("联系电话"), max_length=100, blank=True, help_text=_("多个号码用“、”分隔")
+    )
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    office_hours = models.CharField(_("办公时间"), max_length=100, blank=True)
+    website = models.URLField(_("网站"), blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
 
     class Meta:
         verbose_name = _("部门")
@@ -131,6 +149,10 @@ class Department(models.Model):
 
     def get_absolute_url(self):
         return reverse("policies:department", kwargs={"pk": self.pk})
+
+    @property
+    def has_contact_details(self) -> bool:
+        return any((self.phone, self.address, self.office_hours, self.website, self.email))
 
 
 class Topic(models.Model):
@@ -279,6 +301,15 @@ class PolicyDocument(RetirementFields, ValidityFields):
         DRAFT = "draft", _("征求意见稿")
 
     source = models.CharField(_("来源文件"), max_length=128, unique=True)
+    slug = models.SlugField(
+        _("标识"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "公开的稳定标识，如 anshan-2023（城市标识-发布年份）；导入程序新建时设定，此后不变"
+        ),
+    )
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, related_name="documents", verbose_name=_("城市")
     )
@@ -292,6 +323,9 @@ class PolicyDocument(RetirementFields, ValidityFields):
     complete = models.BooleanField(_("来源完整"), default=True)
     source_text = models.TextField(_("原文（照录）"))
     clean_text = models.TextField(_("整理后正文"))
+    closing_text = models.TextField(
+        _("结尾"), blank=True, help_text=_("末条措施之后的正文（施行日期等），由导入程序读取")
+    )
     source_sha256 = models.CharField(_("原文摘要"), max_length=64)
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
@@ -308,8 +342,34 @@ class PolicyDocument(RetirementFields, ValidityFields):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:  # a document created elsewhere than by the importer gets one too
+            self.slug = self.new_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("policies:document", kwargs={"pk": self.pk})
+
+    def new_slug(self, year: int | None = None) -> str:
+        """The identifier a new document gets (once: it never changes after): its city's slug
+        and its year ("anshan-2023"), "-2", "-3"… when the city has a document of that year
+        already, "-undated" when the year is unknown. ``year`` defaults to the year of its
+        date, else of its capture; the importer passes the curated year of an undated draft.
+        (Migration 0009 gave the documents before it theirs the same way.)"""
+        if year is None:
+            day = self.issued_on or self.captured_on
+            year = day.year if day else None
+        base = f"{self.city.slug}-{year}" if year else f"{self.city.slug}-undated"
+        taken = set(
+            PolicyDocument.all_objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     @property
     def is_draft(self):
@@ -439,6 +499,11 @@ class Measure(RetirementFields, ValidityFields):
         return reverse("policies:measure", kwargs={"pk": self.pk})
 
     @property
+    def identifier(self) -> str:
+        """The stable public identifier: the document's slug and the path, "anshan-2023/3.1"."""
+        return f"{self.document.slug}/{self.path_key}"
+
+    @property
     def path_label(self):
         """How the document numbers it: 16, 3（1）, （十三）-style numbers are shown as 13."""
         head, *rest = self.path
@@ -489,7 +554,15 @@ class MeasureDepartment(models.Model):
 
 
 class EditorialNote(models.Model):
-    """A correction from the errata file, applied by the importer and shown to readers."""
+    """A correction from the errata file, applied by the importer and shown to readers, one
+    note per place it corrects: a measure (its text, 办理方式 or 责任单位) or, without one,
+    the text before or after the measures."""
+
+    class Kind(models.TextChoices):
+        REPLACE = "replace", _("校正")
+        DELETE = "delete", _("删除")
+        INSERT = "insert", _("补字")
+        KEEP = "keep", _("照录")
 
     document = models.ForeignKey(
         PolicyDocument,
@@ -507,6 +580,19 @@ class EditorialNote(models.Model):
     )
     garbled = models.TextField(_("原文乱码"))
     correction = models.TextField(_("校正"))
+    kind = models.CharField(_("校注类型"), max_length=8, choices=Kind.choices, default=Kind.REPLACE)
+    change = models.CharField(
+        _("增删的文字"),
+        max_length=100,
+        blank=True,
+        help_text=_("删除或补字时，删去或补入的文字"),
+    )
+    anchor = models.CharField(
+        _("校注位置"),
+        max_length=200,
+        blank=True,
+        help_text=_("整理后正文中标注校注的文字（校正后的文字，或照录的原文）"),
+    )
     reason = models.TextField(_("依据"))
 
     class Meta:
@@ -516,6 +602,42 @@ class EditorialNote(models.Model):
 
     def __str__(self):
         return f"{self.garbled} → {self.correction}"
+
+
+class DepartmentContact(models.Model):
+    """A contact person of a department as the documents name them (责任人, 联系方式): office
+    (科室), title, name and phones, with the measures that name them.
+
+    Derived by the importer (``policies.importer.contacts``) from ``Measure.contacts`` and
+    refreshed on every import; never deleted: a contact no document names any more keeps
+    its row, without measures, and is no longer shown. Staff keep a department's own
+    details on ``Department`` (phone, address…), which the importer never writes."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("部门")
+    )
+    office = models.CharField(_("科室"), max_length=64, blank=True)
+    title = models.CharField(_("职务"), max_length=32, blank=True)
+    name = models.CharField(_("姓名"), max_length=16, blank=True)
+    phones = models.JSONField(_("电话"), default=list, blank=True)
+    measures = models.ManyToManyField(
+        Measure, related_name="department_contacts", blank=True, verbose_name=_("出处")
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("文件所列联系人")
+        verbose_name_plural = _("文件所列联系人")
+        ordering = ["department", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "office", "title", "name"],
+                name="department_contact_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return " ".join(part for part in (self.office, self.title, self.name) if part)
 
 
 class MeasureGram(models.Model):

@@ -5,6 +5,7 @@ paginated and their related rows come from ``select_related``/``prefetch_related
 """
 
 import functools
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -27,6 +30,7 @@ from .formatting import excerpt
 from .models import (
     City,
     Department,
+    DepartmentContact,
     EditorialNote,
     Measure,
     MeasureDepartment,
@@ -349,6 +353,81 @@ def preamble(document, measures) -> str:
     return document.clean_text[: max(line_start, 0)].strip()
 
 
+def note_marker(number: int):
+    """The mark at the place a note corrects, linking to the note (which links back)."""
+    return format_html(
+        '<sup class="note-ref" id="note-ref-{}"><a href="#note-{}" role="doc-noteref">{}</a></sup>',
+        number,
+        number,
+        _("校注%(n)s") % {"n": number},
+    )
+
+
+def note_markers(numbers) -> str:
+    return mark_safe("".join(str(note_marker(number)) for number in numbers))
+
+
+def marked_text(text: str, marks: list[tuple[str, int]]):
+    """``text``, escaped, with each (anchor, note number) of ``marks`` marked right after
+    the first occurrence of its anchor; returns it and the marks whose anchor it lacks."""
+    text = text or ""
+    placed, missing = [], []
+    for anchor, number in marks:
+        found = text.find(anchor) if anchor else -1
+        if found < 0:
+            missing.append((anchor, number))
+        else:
+            placed.append((found + len(anchor), number))
+    parts, start = [], 0
+    for at, number in sorted(placed):
+        parts += [escape(text[start:at]), str(note_marker(number))]
+        start = at
+    parts.append(escape(text[start:]))
+    return mark_safe("".join(parts)), missing
+
+
+def place_notes(notes, measures, blocks: dict) -> None:
+    """Number the notes in the order of the text and mark each at its place: in its
+    measure's text, 办理方式 or 责任单位 line (``measure.text_html``, ``handling_html``,
+    ``department_marks``), or, without a measure, in the text before or after the measures
+    (``blocks``: "preamble" and "closing", replaced by their marked HTML). A note whose
+    anchor is not found is marked at the end of its measure's (or the preamble's) text."""
+    by_measure: dict[int | None, list] = {}
+    for number, note in enumerate(notes, start=1):
+        note.number = number
+        by_measure.setdefault(note.measure_id, []).append((note.anchor, number))
+    shown = {measure.pk for measure in measures}
+    for note in notes:
+        note.placed = note.measure_id is None or note.measure_id in shown
+    for measure in measures:
+        marks = by_measure.get(measure.pk, [])
+        measure.text_html, marks = marked_text(measure.text, marks)
+        measure.handling_html, marks = marked_text(measure.handling, marks)
+        if measure.department_links:
+            measure.department_marks = note_markers(number for _, number in marks)
+        elif marks:
+            measure.text_html += note_markers(number for _, number in marks)
+    marks = by_measure.get(None, [])
+    blocks["preamble"], marks = marked_text(blocks["preamble"], marks)
+    blocks["closing"], marks = marked_text(blocks["closing"], marks)
+    if marks:
+        key = "preamble" if blocks["preamble"] else "closing"
+        blocks[key] += note_markers(number for _, number in marks)
+
+
+def table_of_contents(measures) -> list[dict]:
+    """The document's chapters in order, each with its measures (one group with no chapter
+    for a document without chapters)."""
+    groups: list[dict] = []
+    for measure in measures:
+        if not groups or groups[-1]["chapter_id"] != measure.chapter_id:
+            groups.append(
+                {"chapter_id": measure.chapter_id, "chapter": measure.chapter, "measures": []}
+            )
+        groups[-1]["measures"].append(measure)
+    return groups
+
+
 @require_GET
 def document_detail(request, pk):
     # a retired document's page keeps answering, saying so; it lists its public measures
@@ -356,23 +435,39 @@ def document_detail(request, pk):
     today = portal_today()
     view = "source" if request.GET.get("view") == "source" else "clean"
     if view == "clean":
-        measures = list(document.measures.public().select_related("chapter").order_by("position"))
+        measures = list(
+            document.measures.public()
+            .select_related("chapter")
+            .prefetch_related(department_links())
+            .order_by("position")
+        )
         for measure in measures:
             measure.document = document
         measure_count = len(measures)
     else:
         measures = []
         measure_count = document.measures.public().count()
-    notes = EditorialNote.objects.filter(document=document).select_related("measure")
+    notes = list(EditorialNote.objects.filter(document=document).order_by("pk"))
+    blocks = {"preamble": preamble(document, measures), "closing": document.closing_text}
+    if view == "clean":
+        place_notes(notes, measures, blocks)
+    else:
+        for number, note in enumerate(notes, start=1):
+            note.number, note.placed = number, False
+    by_pk = {measure.pk: measure for measure in measures}
+    for note in notes:
+        note.shown_measure = by_pk.get(note.measure_id)
     return render(
         request,
         "policies/document_detail.html",
         {
             "document": document,
             "measures": measures,
+            "toc": table_of_contents(measures),
             "measure_count": measure_count,
             "has_chapters": any(measure.chapter_id for measure in measures),
-            "preamble": preamble(document, measures),
+            "preamble": blocks["preamble"],
+            "closing": blocks["closing"],
             "notes": notes,
             "view": view,
             "today": today,
@@ -390,7 +485,7 @@ def document_detail(request, pk):
 def city_detail(request, slug):
     city = get_object_or_404(City, slug=slug)
     today = portal_today()
-    documents = (
+    documents = list(
         city.documents.public()
         .defer(*DOCUMENT_TEXTS)
         .annotate(measure_count=Count("measures", filter=PUBLIC_MEASURES))
@@ -403,6 +498,8 @@ def city_detail(request, slug):
             )
         )
     )
+    for document in documents:
+        document.toc = table_of_contents(document.measures.all())
     departments = (
         Department.objects.filter(city=city)
         .select_related("district")
@@ -424,6 +521,71 @@ def city_detail(request, slug):
     )
 
 
+def tel_href(number: str, area_code: str = "") -> str:
+    """A ``tel:`` URI (RFC 3966) for a number as the documents write it: a mobile number
+    (13804121007) or one with its area code (0412-5899860) as is, a local one (5899860)
+    with the city's area code, all with +86."""
+    digits = re.sub(r"\D", "", number)
+    if re.fullmatch(r"1\d{10}", digits):
+        return f"tel:+86-{digits}"
+    area = re.match(r"0(\d{2,3})-(\d{7,8})$", number.strip())
+    if area:
+        return f"tel:+86-{area.group(1)}-{area.group(2)}"
+    if area_code and len(digits) in (7, 8):
+        return f"tel:+86-{area_code.lstrip('0')}-{digits}"
+    return f"tel:{digits}"
+
+
+def phone_links(text: str, area_code: str = ""):
+    """``text`` (numbers as the documents or staff write them), escaped, each number a
+    ``tel:`` link."""
+    from .importer.fields import PHONE
+
+    parts, start = [], 0
+    for match in PHONE.finditer(text or ""):
+        parts.append(escape(text[start : match.start()]))
+        parts.append(
+            str(
+                format_html(
+                    '<a href="{}">{}</a>', tel_href(match.group(0), area_code), match.group(0)
+                )
+            )
+        )
+        start = match.end()
+    parts.append(escape((text or "")[start:]))
+    return mark_safe("".join(parts))
+
+
+def contacts_by_office(department) -> list[dict]:
+    """The department's contact persons named by public measures, grouped by office in order
+    of first mention, each with its phones linked and its measures (``public_measures``).
+    One query: the links between contacts and measures, with both (a contact no public
+    measure names any more has no link to show, and is left out)."""
+    area_code = department.city.phone_area_code if department.city_id else ""
+    links = (
+        DepartmentContact.measures.through.objects.filter(
+            departmentcontact__department=department, measure__retired_at__isnull=True
+        )
+        .select_related("departmentcontact", "measure__document")
+        .defer(*(f"measure__{field}" for field in MEASURE_DOCUMENT_TEXTS))
+        .order_by("departmentcontact__position", "measure__document__source", "measure__position")
+    )
+    contacts: dict[int, DepartmentContact] = {}
+    for link in links:
+        contact = contacts.setdefault(link.departmentcontact_id, link.departmentcontact)
+        if not hasattr(contact, "public_measures"):
+            contact.public_measures = []
+            contact.phone_links = [
+                (phone, tel_href(phone, area_code)) for phone in contact.phones or []
+            ]
+        contact.public_measures.append(link.measure)
+    offices: dict[str, dict] = {}
+    for contact in contacts.values():
+        group = offices.setdefault(contact.office, {"office": contact.office, "contacts": []})
+        group["contacts"].append(contact)
+    return list(offices.values())
+
+
 @require_GET
 def department_detail(request, pk):
     department = get_object_or_404(
@@ -436,11 +598,14 @@ def department_detail(request, pk):
     if department.city_id:
         crumbs.append((department.city.name, department.city.get_absolute_url()))
     crumbs.append((str(department), None))
+    area_code = department.city.phone_area_code if department.city_id else ""
     return render(
         request,
         "policies/department_detail.html",
         {
             "department": department,
+            "phone_html": phone_links(department.phone, area_code),
+            "offices": contacts_by_office(department),
             "page": paginate(request, measures),
             "today": portal_today(),
             "crumbs": crumbs,

@@ -1,8 +1,10 @@
-"""The measure page's 办理流程 panel: the route an application takes, and where to start it."""
+"""Template tags of the applications: the measure page's 办理流程 panel (the route an application
+takes, and where to start it) and departments named as the enterprise knows them."""
 
 from django import template
 from django.db.models import Prefetch
 
+from policies import formatting
 from policies.models import Department
 
 from .. import services, workflow
@@ -30,3 +32,9 @@ def apply_panel(measure):
         "stages": stages,
         "deadline_problem": services.deadline_problem(measure) if takes else None,
     }
+
+
+@register.filter
+def department_name(department):
+    """铁东区财政局, 鞍山市商务局: a department as the enterprise knows it."""
+    return formatting.department_name(department)

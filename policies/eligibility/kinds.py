@@ -32,6 +32,7 @@ from functools import lru_cache
 from numbers import Real
 
 from policies import validity
+from policies.formatting import format_yuan  # the one money format (re-exported here)
 
 MAX_DEPTH = 12
 MAX_AMOUNT = 10**12  # one trillion yuan: anything above is a typing error
@@ -63,22 +64,6 @@ def is_key(value):
 
 def is_scalar(value):
     return isinstance(value, (str, bool, int, float)) and value is not None
-
-
-def format_yuan(amount):
-    """1000000 → "100万元", 230000000 → "2.3亿元", 1500 → "1500元"."""
-    if amount is None:
-        return "待定"
-    with localcontext(prec=60):
-        amount = Decimal(int(amount))
-        if amount >= 100_000_000:
-            text, unit = amount / 100_000_000, "亿元"
-        elif amount >= 10_000:
-            text, unit = amount / 10_000, "万元"
-        else:
-            text, unit = amount, "元"
-        text = format(text.quantize(Decimal("0.0001")).normalize(), "f")
-    return f"{text}{unit}"
 
 
 def amount_range_text(low, high):

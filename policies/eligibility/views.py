@@ -7,6 +7,7 @@ GET never writes. A signed-in enterprise's answers are also kept with the enterp
 and prefill its next check.
 """
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -15,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from policies.formatting import format_yuan
 from policies.models import City, District
 from portal.dates import today
 
@@ -251,8 +253,8 @@ def answer_text(question, value):
         return "、".join(labels.get(v, v) for v in value) or _("都不适用")
     if question.type == Question.Type.CHOICE:
         return {c[0]: c[1] for c in question.choices}.get(value, value)
-    if question.type == Question.Type.MONEY_WAN:
-        return f"{value}万元"
+    if question.type == Question.Type.MONEY_WAN:  # answered in 万元, written in the one format
+        return format_yuan(Decimal(str(value)) * 10_000)
     return f"{value}{question.unit}"
 
 

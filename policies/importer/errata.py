@@ -8,7 +8,8 @@ the match to the end of a line. An erratum without ``correction`` changes nothin
 a note for readers (for damage that cannot be repaired).
 
 Each ``[[document]]`` corrects what the text cannot say about itself (``complete = false`` for
-a truncated source), with its reason.
+a truncated source; ``year`` for an undated draft, used only for its public identifier, the
+slug), with its reason.
 """
 
 import tomllib
@@ -34,6 +35,7 @@ class DocumentErratum:
     source: str
     reason: str
     complete: bool | None = None
+    year: int | None = None  # the year of an undated document, for its slug only
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def load(path: Path) -> Errata:
 class AppliedErratum:
     erratum: Erratum
     line: int  # source line number of the (first) occurrence
+    lines: tuple[int, ...] = ()  # every line it occurs on, in order, each once
 
 
 def apply(source: str, lines: list[Line], errata: list[Erratum]) -> list[AppliedErratum]:
@@ -98,5 +101,6 @@ def apply(source: str, lines: list[Line], errata: list[Erratum]) -> list[Applied
                     target.text = target.text[:cut] + erratum.correction
                 else:
                     target.text = target.text.replace(erratum.garbled, erratum.correction)
-        applied.append(AppliedErratum(erratum, hits[0].number))
+        numbers = tuple(sorted({hit.number for hit in hits}))
+        applied.append(AppliedErratum(erratum, hits[0].number, numbers))
     return applied

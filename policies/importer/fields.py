@@ -136,7 +136,8 @@ def _split_outside_brackets(text: str, separators: str) -> list[str]:
 
 # -- contacts ------------------------------------------------------------------------------
 
-_PHONE = re.compile(r"(?<!\d)(1\d{10}|\d{7,8}|0\d{2,3}-\d{7,8})(?!\d)")
+# A phone number as the documents write it; staff-entered numbers are linked by it too.
+PHONE = re.compile(r"(?<!\d)(1\d{10}|\d{7,8}|0\d{2,3}-\d{7,8})(?!\d)")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 _ROLE_ENDINGS = ("长", "人", "局", "委", "室", "部", "处", "心", "办", "行", "关", "组")
 
@@ -161,7 +162,7 @@ def contacts(people: str, phones: str) -> list[dict]:
             role_parts.append(token)
     if role_parts:  # a role without a name ("能源交通科" alone) still names who to call
         entries.append({"name": "", "role": "".join(role_parts), "phones": []})
-    numbers = _PHONE.findall(phones)
+    numbers = PHONE.findall(phones)
     if not entries and numbers:
         entries.append({"name": "", "role": "", "phones": []})
     if len(numbers) == 1:

@@ -6,6 +6,11 @@ survive: each document and measure remembers a fingerprint of the values the imp
 wrote; when the row in the database no longer matches it, staff changed it in the admin, and
 the importer reports the row and keeps it unless ``overwrite`` is set.
 
+Each document gets its public identifier (``PolicyDocument.slug``, "anshan-2023") when it is
+created, never after. Department contact persons (``DepartmentContact``) are derived from the
+measures' contacts after every import (``write_department_contacts``); a department's own
+contact details are staff's, and the importer never writes them.
+
 Nothing is deleted. A source that lost items the last import had (a truncated or damaged
 file), or shrank by more than ``SHRINK_LIMIT``, or a source file that is gone, stops the
 import (``ShrinkError``) before anything is written, unless the operator allows it
@@ -25,11 +30,13 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from policies import search, taxonomy
+from policies.formatting import quote_title
 from policies.models import (
     PERIOD_FIELDS,
     Chapter,
     City,
     Department,
+    DepartmentContact,
     EditorialNote,
     Measure,
     MeasureDepartment,
@@ -40,6 +47,7 @@ from portal.dates import now as portal_now
 from portal.fingerprint import fingerprint
 
 from . import SourceError, periods
+from . import contacts as contacts_module
 from . import errata as errata_module
 from .cleaning import clean_line, decode
 from .parsing import ParsedDocument, ParsedMeasure, parse
@@ -163,6 +171,7 @@ def parse_sources(
                     complete=document_erratum.complete if document_erratum else None,
                 )
             )
+            parsed[-1].year = document_erratum.year if document_erratum else None
         except SourceError:
             raise
         except Exception as error:  # a parser bug still names the file, never a traceback
@@ -228,6 +237,7 @@ def import_sources(
         for loss in losses:
             retired += _named(loss.source, None, lambda loss=loss: _retire(loss, report))
         _named(str(directory), None, lambda: _after_write(touched, retired))
+        _named(str(directory), None, lambda: write_department_contacts(cities.values(), aliases))
     return report
 
 
@@ -305,7 +315,7 @@ class Loss:
             return SourceError(
                 self.source,
                 None,
-                f"来源文件已不在目录 {self.directory} 中：上次导入的《{self.document.title}》"
+                f"来源文件已不在目录 {self.directory} 中：上次导入的{quote_title(self.document.title)}"
                 f"有 {len(self.missing)} 条措施。{allow}：该文件及其措施将标记为“已撤回”"
                 "（不再公开，保留编号、链接和办理设置），不会删除。",
             )
@@ -401,7 +411,7 @@ def _retire(loss: Loss, report: Report) -> list[Measure]:
         reason = f"{when}导入时已无此文件的来源文本"
         loss.document.retired_at, loss.document.retired_reason = now, reason
         loss.document.save(update_fields=["retired_at", "retired_reason"])
-        report.retired.append(f"{loss.source}《{loss.document.title}》（整个文件）")
+        report.retired.append(f"{loss.source}{quote_title(loss.document.title)}（整个文件）")
     else:
         reason = f"{when}导入的来源文件中已无此条"
     for measure in loss.missing:
@@ -416,7 +426,12 @@ def _write_cities() -> dict[str, City]:
     for entry in load_cities():
         city, _ = City.objects.update_or_create(
             name=entry["name"],
-            defaults={"slug": entry["slug"], "province": entry["province"], "code": entry["code"]},
+            defaults={
+                "slug": entry["slug"],
+                "province": entry["province"],
+                "code": entry["code"],
+                "phone_area_code": entry.get("phone_area_code", ""),
+            },
         )
         cities[city.name] = city
     return cities
@@ -435,28 +450,45 @@ def _document_values(parsed: ParsedDocument, city: City) -> dict:
     }
 
 
+def document_year(parsed: ParsedDocument) -> int | None:
+    """The year in a new document's identifier (``PolicyDocument.new_slug``): of its date,
+    else the curated year of an undated draft (errata.toml), else of its capture."""
+    for year in (
+        parsed.issued_on.year if parsed.issued_on else None,
+        parsed.year,
+        parsed.captured_on.year if parsed.captured_on else None,
+    ):
+        if year:
+            return year
+    return None
+
+
 def _write_document(parsed, cities, aliases, overwrite, report) -> list[Measure]:
     city = cities[parsed.city_name]
     values = _document_values(parsed, city)
     always = {
         "source_text": parsed.source_text,
         "clean_text": parsed.clean_text,
+        "closing_text": "\n".join(parsed.closing),
         "source_sha256": hashlib.sha256(parsed.source_text.encode("utf-8")).hexdigest(),
     }
     document = PolicyDocument.all_objects.filter(source=parsed.source).first()
-    label = f"{parsed.source}《{parsed.title}》"
+    label = f"{parsed.source}{quote_title(parsed.title)}"
     if document is not None and document.is_retired:  # the file is back: the same row
         document.retired_at, document.retired_reason = None, ""
         document.save(update_fields=["retired_at", "retired_reason"])
         report.restored.append(f"{label}（整个文件）")
     if document is None:
-        document = PolicyDocument.all_objects.create(
+        document = PolicyDocument(
             source=parsed.source,
             import_fingerprint=fingerprint(values),
             imported_at=timezone.now(),
             **values,
             **always,
         )
+        document.city = city
+        document.slug = document.new_slug(document_year(parsed))
+        document.save()
         report.created.append(label)
     else:
         _update(document, values, always, DOCUMENT_FIELDS, overwrite, report, label)
@@ -631,32 +663,166 @@ def _set_departments(measure: Measure, department_ids: list[int]) -> None:
     )
 
 
+def note_change(garbled: str, correction: str | None) -> tuple[str, str]:
+    """What an erratum does, for its note's wording: (kind, the text deleted or added).
+
+    No correction: 照录 (the damage is only noted). A correction that is the run without its
+    end or start: 删去 that part; the run with more at its end or start: 补 that part; any
+    other: 校正为."""
+    kind = EditorialNote.Kind
+    if correction is None:
+        return kind.KEEP, ""
+    if correction == "":
+        return kind.DELETE, garbled
+    if garbled.startswith(correction):
+        return kind.DELETE, garbled[len(correction) :]
+    if garbled.endswith(correction):
+        return kind.DELETE, garbled[: -len(correction)]
+    if correction.startswith(garbled):
+        return kind.INSERT, correction[len(garbled) :]
+    if correction.endswith(garbled):
+        return kind.INSERT, correction[: len(correction) - len(garbled)]
+    return kind.REPLACE, ""
+
+
+def _note_places(parsed: ParsedDocument, lines: tuple[int, ...], anchor: str) -> list:
+    """The parsed measures (None: the text before or after the measures) an erratum's lines
+    fall in, in order, each once. A line belongs to the last measure starting at or before
+    it; before the first, to the preamble; in the closing lines, to none."""
+    closing = "\n".join(parsed.closing)
+    places = []
+    for number in lines:
+        measure = None
+        for candidate in parsed.measures:
+            if candidate.line <= number:
+                measure = candidate
+            else:
+                break
+        if measure is not None and anchor and anchor in closing and anchor not in measure.text:
+            measure = None
+        if not any(place is measure for place in places):
+            places.append(measure)
+    return places
+
+
 def _write_notes(document: PolicyDocument, parsed: ParsedDocument) -> None:
-    """Editorial notes mirror the errata: rewritten whenever they differ."""
-    measures = list(document.measures.all())
+    """Editorial notes mirror the errata, one note for each place an erratum corrects, in
+    the order of the text; rewritten whenever they differ (derived rows, like the text)."""
+    measures = {m.path_key: m for m in document.measures.all()}
+    order = {None: -1} | {m.path_key: m.position for m in measures.values()}
     wanted = []
-    for applied in parsed.errata:
+    for index, applied in enumerate(parsed.errata):
         erratum = applied.erratum
         correction = clean_line(erratum.correction) if erratum.correction is not None else ""
         anchor = clean_line(
             erratum.correction if erratum.correction is not None else erratum.garbled
         )
-        measure = next((m for m in measures if anchor and anchor in m.text), None)
-        wanted.append(
-            (measure.pk if measure else None, erratum.garbled, correction, erratum.reason)
-        )
+        kind, change = note_change(erratum.garbled, erratum.correction)
+        for place in _note_places(parsed, applied.lines or (applied.line,), anchor):
+            key = place.path_key if place is not None else None
+            measure = measures.get(key)
+            wanted.append(
+                (
+                    (order.get(key, -1), index),
+                    (
+                        measure.pk if measure else None,
+                        erratum.garbled,
+                        correction,
+                        str(kind),
+                        change[:100],
+                        anchor[:200],
+                        erratum.reason,
+                    ),
+                )
+            )
+    wanted = [values for _, values in sorted(wanted, key=lambda item: item[0])]
     existing = [
-        (note.measure_id, note.garbled, note.correction, note.reason)
+        (
+            note.measure_id,
+            note.garbled,
+            note.correction,
+            note.kind,
+            note.change,
+            note.anchor,
+            note.reason,
+        )
         for note in document.editorial_notes.order_by("pk")
     ]
     if existing != wanted:
         document.editorial_notes.all().delete()
         EditorialNote.objects.bulk_create(
             EditorialNote(
-                document=document, measure_id=measure_id, garbled=g, correction=c, reason=r
+                document=document,
+                measure_id=measure_id,
+                garbled=garbled,
+                correction=correction,
+                kind=kind,
+                change=change,
+                anchor=anchor,
+                reason=reason,
             )
-            for measure_id, g, c, r in wanted
+            for measure_id, garbled, correction, kind, change, anchor, reason in wanted
         )
+
+
+def write_department_contacts(cities, aliases: dict) -> None:
+    """Derive each department's contact persons from its city's public measures (see
+    ``policies.importer.contacts``) and write them: new ones created, changed phones and
+    measures refreshed, none deleted (one no measure names any more keeps its row, without
+    measures, and is not shown). Writes nothing when nothing changed."""
+    for city in cities:
+        departments = list(Department.objects.filter(city=city, district=None))
+        spellings: dict[str, int] = {}
+        by_name = {department.name: department.pk for department in departments}
+        for department in departments:
+            for spelling in [department.name, *department.aliases]:
+                spellings.setdefault(clean_line(spelling), department.pk)
+        for spelling, name in aliases.get(city.name, {}).items():
+            if name in by_name:
+                spellings.setdefault(spelling, by_name[name])
+        documents = PolicyDocument.objects.filter(city=city).values("id")  # no join: see views
+        measures = list(
+            Measure.objects.filter(document_id__in=documents)
+            .order_by("document_id", "position")
+            .values_list("pk", "contacts")
+        )
+        links: dict[int, list[int]] = {}
+        for measure_id, department_id in (
+            MeasureDepartment.objects.filter(measure_id__in=[pk for pk, _ in measures])
+            .order_by("measure_id", "position")
+            .values_list("measure_id", "department_id")
+        ):
+            links.setdefault(measure_id, []).append(department_id)
+        entries = contacts_module.match_entries(
+            [(pk, contacts, links.get(pk, [])) for pk, contacts in measures if contacts],
+            spellings,
+        )
+        derived = contacts_module.department_contacts(entries)
+        rows = {
+            (row.department_id, row.office, row.title, row.name): row
+            for row in DepartmentContact.objects.filter(department__city=city).prefetch_related(
+                "measures"
+            )
+        }
+        for position, contact in enumerate(derived):
+            row = rows.pop(contact.key, None)
+            if row is None:
+                row = DepartmentContact.objects.create(
+                    department_id=contact.department_id,
+                    office=contact.office,
+                    title=contact.title,
+                    name=contact.name,
+                    phones=contact.phones,
+                    position=position,
+                )
+            elif (row.phones, row.position) != (contact.phones, position):
+                row.phones, row.position = contact.phones, position
+                row.save(update_fields=["phones", "position"])
+            if sorted(m.pk for m in row.measures.all()) != sorted(contact.measure_ids):
+                row.measures.set(contact.measure_ids)
+        for row in rows.values():  # no longer named: kept, without measures
+            if row.measures.all():
+                row.measures.clear()
 
 
 def _after_write(measures: list[Measure], retired: list[Measure] = ()) -> None:

@@ -127,6 +127,7 @@ class ParsedDocument:
     errata: list[AppliedErratum]
     clean_lines: list[Line] = field(default_factory=list)
     period: object = None  # a validity.Period, set by the loader
+    year: int | None = None  # an undated document's year (errata.toml), for its slug only
 
     @property
     def clean_text(self) -> str:

@@ -1,6 +1,7 @@
 """Template filters of the public catalogue: ``{% load catalogue %}``."""
 
 from django import template
+from django.utils.html import format_html
 
 from policies import formatting, validity
 
@@ -8,8 +9,22 @@ register = template.Library()
 
 
 @register.filter
-def yuan(amount):
-    return formatting.format_yuan(amount)
+def money(amount):
+    """The one money filter: ``<data class="money">50 万元</data>`` with the exact amount in
+    ``value`` (machine-readable), on hover (``title``) and, when the unit is 万元 or 亿元,
+    in ``data-exact`` for the print stylesheet. Nothing for no amount."""
+    text = formatting.format_yuan(amount)
+    if not text:
+        return ""
+    exact = formatting.exact_yuan(amount)
+    scaled = abs(formatting.yuan_value(amount)) >= formatting.WAN
+    return format_html(
+        '<data class="money" value="{}" title="{}"{}>{}</data>',
+        formatting.yuan_data_value(amount),
+        exact,
+        format_html(' data-exact="{}"', exact) if scaled else "",
+        text,
+    )
 
 
 @register.filter
@@ -25,6 +40,12 @@ def article(path):
 @register.filter
 def citation(measure):
     return formatting.citation(measure)
+
+
+@register.filter
+def quoted_title(title):
+    """A document's title as quoted: 《…〈…〉…》 (``formatting.quote_title``)."""
+    return formatting.quote_title(title)
 
 
 def badge(status) -> dict:
@@ -50,9 +71,10 @@ def period_text(period):
 
 
 @register.filter
-def cn_date(day):
-    """2026年11月30日: the one date format of the portal."""
-    return validity.date_text(day)
+def cn_date(day, part=""):
+    """2026年11月30日 (a moment: 2026年11月30日 14:05; ``|cn_date:"day"`` its day only): the
+    one date format of the portal."""
+    return formatting.date_text(day, time=part != "day")
 
 
 @register.filter

@@ -76,5 +76,5 @@ def test_an_application_starts_with_the_answers_its_measure_uses(client, persona
     )
     client.force_login(personas.enterprise_a)
     page = client.get(reverse("applications:start", args=[measure.pk])).content.decode()
-    assert "23000万元" in page  # the figure its rule uses
+    assert "2.3 亿元" in page  # the figure its rule uses (23000 万元, in the one money format)
     assert "150" not in page.split("figures_text")[1].split("</textarea>")[0]  # not others'

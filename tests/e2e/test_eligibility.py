@@ -48,8 +48,8 @@ def test_a_2024_retailer_sees_its_awards_and_what_a_later_day_leaves_out(
 
     page.goto(check.get_absolute_url())
     card = page.locator(f"#eligible #measure-{retail_13.pk}")
-    expect(card).to_contain_text("纳统零售额 2000万元 × 3% = 60万元")
-    expect(card).to_contain_text("60万元–70万元")
+    expect(card).to_contain_text("纳统零售额 2,000 万元 × 3% = 60 万元")
+    expect(card).to_contain_text("60 万元–70 万元")
     # the 次年 award is the year 2025's: shown, not counted
     expect(card.locator(".excluded-parts")).to_contain_text("次年增速超过全省平均再奖励")
     expect(page.locator("#headline")).to_contain_text("确定可获")
@@ -105,7 +105,7 @@ def test_it_lists_expired_parts_apart_and_cites_the_lpr(page, eligibility_rules,
     unknown.locator("summary").click()
     card = unknown.locator(f"#measure-{upgrade.pk}")
     expect(card).to_contain_text("按 2025年5月20日起执行的一年期 LPR 3.00%")
-    expect(card).to_contain_text("30万元")
+    expect(card).to_contain_text("30 万元")
     expect(card).to_contain_text("征求意见稿")
     expect(page.locator("#eligible")).not_to_contain_text(upgrade.title)
     screenshot(page, "eligibility-anshan-apart")

@@ -26,7 +26,7 @@ def test_it_shows_the_tier_computation_in_words():
     rule = encoded_rules()[(A23, "3.1")]
     (result,) = evaluate({**WR, "retail_increment_2023": 23000}, [rule])
     assert result.computation == [
-        "2023年9—11月限上零售额增量 2.3亿元 → 2亿元（含）至5亿元（不含）档 → 50万元"
+        "2023年9—11月限上零售额增量 2.3 亿元 → 2 亿元（含）至5 亿元（不含）档 → 50 万元"
     ]
 
 
@@ -34,7 +34,7 @@ def test_it_shows_the_percentage_and_the_cap_in_words():
     rule = encoded_rules()[(A24, "10")]
     (result,) = evaluate({"insurance_investment": 200000}, [rule])
     assert result.computation == [
-        "本年度新增保险资金投资额 20亿元 × 0.5% = 1000万元，超过上限，按上限500万元"
+        "本年度新增保险资金投资额 20 亿元 × 0.5% = 1,000 万元，超过上限，按上限500 万元"
     ]
 
 
@@ -44,14 +44,14 @@ def test_it_shows_the_capped_interest_rate_in_words():
     (result,) = evaluate(answers, [rule])
     assert result.computation[0].startswith("年度贴息：按 2023年8月21日起执行的一年期 LPR 3.45%：")
     assert "min（70% × 一年期 LPR 3.45%，2%） = 2%" in result.computation[0]
-    assert result.computation[0].endswith("= 20万元")
+    assert result.computation[0].endswith("= 20 万元")
 
 
 def test_it_names_the_failed_condition():
     rule = encoded_rules()[(A23, "3.1")]
     (result,) = evaluate({**WR, "retail_increment_2023": 4999}, [rule])
     assert result.failed == [
-        "要求2023年9—11月限上零售额增量达到5000万元，您填写的是4999万元，还差1万元"
+        "要求2023年9—11月限上零售额增量达到5,000 万元，您填写的是4,999 万元，还差1 万元"
     ]
 
 

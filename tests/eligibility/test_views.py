@@ -152,7 +152,7 @@ def test_a_skipped_question_is_never_asked_again(client, yingkou):
 def test_the_summary_lists_every_answer_with_a_link_to_change_it(client, yingkou):
     check, _ = walk(client, yingkou, RETAILER_PROFILE, {"industry_detail": "retail"})
     page = client.get(check.summary_url()).content.decode()
-    assert "零售业" in page and "30人" in page and "800万元" in page
+    assert "零售业" in page and "30人" in page and "800 万元" in page
     edit = reverse("eligibility:step", kwargs={"token": check.token, "section": "profile"})
     assert f"{edit}?edit=1#id_employees" in page
     # change one answer: back to the summary, the others kept
@@ -230,7 +230,7 @@ def test_the_result_leads_with_what_is_certain_and_what_more_is_possible(client,
     )
     page = client.get(check.get_absolute_url()).content.decode()
     headline = re.search(r'id="headline">(.*?)<', page).group(1)
-    assert headline.startswith("确定可获 1.5万元")  # 鞍山 2024 第14条: 10 × 1500元
+    assert headline.startswith("确定可获 1.5 万元")  # 鞍山 2024 第14条: 10 × 1,500 元
     assert (
         measure(SOURCES["鞍山2024"], "14").get_absolute_url()
         in page.split('id="group-eligible"')[1].split("</section>")[0]
@@ -246,12 +246,12 @@ def test_it_lists_expired_measures_apart_and_never_counts_them(client, anshan, s
     expired = page.split('id="group-expired"')[1].split("</section>")[0]
     assert measure(SOURCES["鞍山2024"], "14").get_absolute_url() in expired
     assert "本条已于2025年12月31日到期" in expired
-    assert re.search(r'id="headline">确定可获 0元', page)
+    assert re.search(r'id="headline">确定可获 0 元', page)
 
 
 @pytest.mark.parametrize(
     ("today", "group", "total"),
-    [("2025-12-31", "eligible", "1.5万元"), ("2026-01-01", "expired", "0元")],
+    [("2025-12-31", "eligible", "1.5 万元"), ("2026-01-01", "expired", "0 元")],
 )
 def test_the_verdict_flips_when_a_rule_ends(client, anshan, settings, today, group, total):
     """鞍山 2024 第14条: 一次性扩岗补助 每人1500元, 延续实施至2025年底."""
@@ -302,7 +302,7 @@ def test_an_ineligible_threshold_says_how_far_it_is(client, anshan, settings):
     card = page.split(f'id="measure-{measure(SOURCES["鞍山2023"], "3.1").pk}"')[1].split(
         "</article>"
     )[0]
-    assert "您填写的是4500万元，还差500万元" in card
+    assert "您填写的是4,500 万元，还差500 万元" in card
 
 
 def test_a_signed_in_enterprise_keeps_its_answers_and_finds_them_next_time(

@@ -9,6 +9,7 @@ from policies.models import (
     Chapter,
     City,
     Department,
+    DepartmentContact,
     EditorialNote,
     Measure,
     MeasureDepartment,
@@ -16,7 +17,17 @@ from policies.models import (
 )
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "sources"
-MODELS = (City, Department, PolicyDocument, Chapter, Measure, MeasureDepartment, EditorialNote)
+MODELS = (
+    City,
+    Department,
+    PolicyDocument,
+    Chapter,
+    Measure,
+    MeasureDepartment,
+    EditorialNote,
+    DepartmentContact,
+    DepartmentContact.measures.through,
+)
 
 
 def snapshot() -> dict:

@@ -14,17 +14,18 @@ def export(capsys):
 
 def test_it_exports_every_document_and_measure(catalogue, capsys):
     data = export(capsys)
-    assert [d["source"] for d in data["documents"]] == [
-        "000_6bda17272921f9c3.txt",
-        "001_c6539826c75744cc.txt",
-        "002_14e9fef579fde56b.txt",
-        "003_76bc870404a33f18.txt",
-        "004_e14e5c0ebb4c74ab.txt",
+    # in the order of the source files, named by their public identifiers, never by file name
+    assert [d["slug"] for d in data["documents"]] == [
+        "anshan-2024",
+        "yingkou-2024",
+        "anshan-2023",
+        "liaocheng-undated",
+        "sanmenxia-2022",
     ]
     assert sum(len(d["measures"]) for d in data["documents"]) == Measure.objects.count() == 161
     for document in data["documents"]:
         assert set(document) == {
-            "source",
+            "slug",
             "city",
             "province",
             "title",
@@ -75,7 +76,7 @@ VALIDITY_KEYS = {
 def test_it_exports_the_fields_of_a_measure(catalogue, capsys, settings):
     settings.PORTAL_TODAY = "2026-11-30"
     data = export(capsys)
-    draft = next(d for d in data["documents"] if d["source"].startswith("002_"))
+    draft = next(d for d in data["documents"] if d["slug"] == "anshan-2023")
     assert (draft["city"], draft["province"], draft["issued_on"], draft["status"]) == (
         "鞍山市",
         "辽宁省",
@@ -120,7 +121,7 @@ def test_it_exports_the_fields_of_a_measure(catalogue, capsys, settings):
         {"name": "马龙飞", "role": "市场运行科科长", "phones": ["5899822"]}
     ]
     assert tiers["amounts_yuan"][:2] == [500000000, 1000000]
-    sanmenxia = next(d for d in data["documents"] if d["source"].startswith("004_"))
+    sanmenxia = next(d for d in data["documents"] if d["slug"] == "sanmenxia-2022")
     assert sanmenxia["complete"] is False
     assert sanmenxia["issued_on"] == "2022-05-27"
     assert sanmenxia["measures"][12]["path"] == [13]

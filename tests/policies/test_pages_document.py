@@ -55,7 +55,7 @@ def test_it_gives_every_measure_an_anchor_in_order(client, catalogue):
 def test_it_groups_measures_under_their_chapters(client, catalogue):
     doc = document("002")
     page = html(client, doc)
-    chapters = re.findall(r'<h3 class="h5 chapter-title mt-4">(.*?)</h3>', page)
+    chapters = re.findall(r'<h3 class="h5 chapter-title mt-4" id="c-\d+">(.*?)</h3>', page)
     assert chapters == list(doc.chapters.order_by("number").values_list("title", flat=True))
 
 
@@ -84,9 +84,9 @@ def test_it_shows_the_editorial_notes(client, catalogue):
     assert notes.exists()
     page = html(client, doc)
     for note in notes:
-        assert f"校正为“{note.correction}”" in page
+        assert f"校正为“<ins>{note.correction}</ins>”" in page
         if note.measure_id:
-            assert f'href="#m-{note.measure.path_key}"' in page
+            assert f'id="m-{note.measure.path_key}"' in page
 
 
 def test_it_answers_404_for_an_unknown_document(client, catalogue):

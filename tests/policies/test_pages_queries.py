@@ -25,10 +25,12 @@ PAGES = {
     ),
     "measure_list_page_2": (11, lambda ctx: reverse("policies:measure_list") + "?page=2"),
     "measure": (11, lambda ctx: ctx["measure"].get_absolute_url()),  # +1: its main topic
-    "document": (3, lambda ctx: ctx["document"].get_absolute_url()),
+    # +1: the measures' responsible departments (their 责任单位 line, where notes may point)
+    "document": (4, lambda ctx: ctx["document"].get_absolute_url()),
     "document_source": (3, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),
     "city": (5, lambda ctx: reverse("policies:city", args=["anshan"])),
-    "department": (7, lambda ctx: ctx["department"].get_absolute_url()),
+    # +1: the contact persons the documents name, with their measures
+    "department": (8, lambda ctx: ctx["department"].get_absolute_url()),
     "topic": (12, lambda ctx: reverse("policies:topic", args=["consumption"])),
     "compare": (
         5,
@@ -38,6 +40,19 @@ PAGES = {
     "api_document": (6, lambda ctx: reverse("api:document", args=[ctx["document"].pk])),
     "api_measures": (5, lambda ctx: reverse("api:measures") + "?q=补贴&page_size=100"),
     "api_measure": (4, lambda ctx: reverse("api:measure", args=[ctx["measure"].pk])),
+    "api_index": (1, lambda ctx: reverse("api:index")),
+    "api_cities": (2, lambda ctx: reverse("api:cities")),
+    "api_city": (2, lambda ctx: reverse("api:city", args=["anshan"])),
+    "api_document_by_slug": (
+        6,
+        lambda ctx: reverse("api:document_by_slug", args=[ctx["document"].slug]),
+    ),
+    "api_measure_by_identifier": (
+        4,
+        lambda ctx: reverse(
+            "api:measure_by_identifier", args=[ctx["document"].slug, ctx["measure"].path_key]
+        ),
+    ),
 }
 
 

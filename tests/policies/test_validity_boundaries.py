@@ -64,5 +64,5 @@ def test_a_2024_award_leaves_the_total_on_new_years_day(client, catalogue, setti
     page = client.get(check.get_absolute_url()).content.decode()
     section = page.split(f'id="group-{group}"')[1].split("</section>")[0]
     assert measure("001", "14").get_absolute_url() in section
-    total = "最高10万元" if group == "eligible" else "0元"
+    total = "最高10 万元" if group == "eligible" else "0 元"
     assert re.search(rf'id="total">\s*{total}\s*<', page)
