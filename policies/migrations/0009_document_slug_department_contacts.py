@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='policydocument',
             name='slug',
-            field=models.SlugField(editable=False, help_text=SLUG_HELP, max_length=64, null=True, verbose_name='标识'),
+            field=models.SlugField(db_index=False, editable=False, help_text=SLUG_HELP, max_length=64, null=True, verbose_name='标识'),
         ),
         migrations.CreateModel(
             name='DepartmentContact',
