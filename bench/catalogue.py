@@ -131,12 +131,23 @@ class Loader:
         self.raw = raw
 
     def insert(self, model, fields, rows):
-        columns = ", ".join(f'"{model._meta.get_field(name).column}"' for name in fields)
+        """Rows of ``fields``; every other column gets its field's default, so that a field
+        added to a model later does not break the bench."""
+        from django.db import connection
+
+        given = [model._meta.get_field(name) for name in fields]
+        rest = [
+            f
+            for f in model._meta.concrete_fields
+            if f not in given and not f.primary_key and not f.null
+        ]
+        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+        columns = ", ".join(f'"{f.column}"' for f in given + rest)
         sql = (
             f'INSERT INTO "{model._meta.db_table}" ({columns}) '
-            f"VALUES ({', '.join('?' * len(fields))})"
+            f"VALUES ({', '.join('?' * (len(given) + len(rest)))})"
         )
-        self.raw.executemany(sql, rows)
+        self.raw.executemany(sql, (tuple(row) + defaults for row in rows))
 
     def insert_m2m(self, field, rows):
         through = field.remote_field.through
@@ -199,9 +210,10 @@ def build():
         [(i + 1, slug, name, (i + 1) * 10) for i, (slug, name, _) in enumerate(kinds)],
     )  # fmt: skip
     load.insert(
-        City, ["id", "name", "slug", "province", "code"],
+        City, ["id", "name", "slug", "province", "code", "phone_area_code"],
         [
-            (i + 1, name, f"city-{i + 1:03d}", PROVINCES[i % len(PROVINCES)], f"{210000 + i:06d}")
+            (i + 1, name, f"city-{i + 1:03d}", PROVINCES[i % len(PROVINCES)], f"{210000 + i:06d}",
+             "0412")
             for i, name in enumerate(cities)
         ],
     )  # fmt: skip
@@ -257,7 +269,8 @@ def build():
                     rng.choice(handling) if handling and rng.random() < 0.6 else "",
                     deadline_date.strftime("%Y年%m月%d日") if deadline_date else "",
                     deadline_date.isoformat() if deadline_date else None,
-                    0.55 <= roll < 0.8,
+                    "dated" if deadline_date else "open" if roll < 0.8 else "unknown",
+                    "deadline" if deadline_date else "document",
                     json.dumps([{"name": "联系人", "phone": f"04{rng.randint(10**8, 10**9 - 1)}"}]),
                     json.dumps(found), max(found) if found else None,
                     rng.random() < 0.05, "",
@@ -273,16 +286,17 @@ def build():
         issued = datetime.date(2022, 1, 1) + datetime.timedelta(days=rng.randint(0, 1400))
         document_rows.append(
             (
-                document_id, f"synthetic/{document_id:05d}.txt", city_index + 1,
+                document_id, f"synthetic/{document_id:05d}.txt", f"synthetic-{document_id:05d}",
+                city_index + 1,
                 f"{city}关于{swap_city(rng.choice(titles), city)}的若干措施",
                 f"{city}人民政府办公室", issued.isoformat(), issued.isoformat(),
-                "draft" if rng.random() < 0.1 else "in_force", True, clean, clean,
+                "draft" if rng.random() < 0.1 else "published", True, clean, clean,
                 f"{document_id:064x}", "", None,
             )
         )  # fmt: skip
     load.insert(
         PolicyDocument,
-        ["id", "source", "city", "title", "issuer", "issued_on", "captured_on", "status",
+        ["id", "source", "slug", "city", "title", "issuer", "issued_on", "captured_on", "status",
          "complete", "source_text", "clean_text", "source_sha256", "import_fingerprint",
          "imported_at"],
         document_rows,
@@ -291,7 +305,7 @@ def build():
     load.insert(
         Measure,
         ["id", "document", "chapter", "path", "path_key", "position", "title", "text",
-         "handling", "deadline_text", "deadline_date", "deadline_continuing", "contacts",
+         "handling", "deadline_text", "valid_until", "validity_kind", "validity_basis", "contacts",
          "amounts_yuan", "max_amount_yuan", "free_of_application", "import_fingerprint"],
         measure_rows,
     )  # fmt: skip

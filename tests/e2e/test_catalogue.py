@@ -83,18 +83,18 @@ def test_it_compares_two_measures_without_javascript(browser, live_server, trans
 def test_it_reads_well_on_a_phone(phone_page):
     page = phone_page
     page.goto("/")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(d => d.scrollWidth <= d.clientWidth)(document.documentElement)")
     screenshot(page, "catalogue-home-phone")
     page.goto("/policies/measures/?q=上市")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(d => d.scrollWidth <= d.clientWidth)(document.documentElement)")
     screenshot(page, "catalogue-list-phone")
     page.locator(".measure-card h3 a").first.click()
     page.wait_for_url(re.compile(r"/policies/measures/\d+/$"))
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(d => d.scrollWidth <= d.clientWidth)(document.documentElement)")
     screenshot(page, "catalogue-measure-phone")
     page.locator("a.citation").first.click()
     page.wait_for_url(re.compile(r"#m-"))
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(d => d.scrollWidth <= d.clientWidth)(document.documentElement)")
     screenshot(page, "catalogue-document-phone")
 
 
