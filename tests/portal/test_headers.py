@@ -143,8 +143,10 @@ def test_forwarded_proto_is_believed_only_behind_our_proxy(client, catalogue, se
 
 
 def test_check_deploy_passes_with_the_production_variables(tmp_path):
+    # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process: not in production
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_DEBUG": "0",
         "DJANGO_TESTING": "0",
         "DJANGO_SECRET_KEY": "x" * 20 + "production-only-secret-key-9f8e7d6c5b4a",
