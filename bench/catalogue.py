@@ -52,12 +52,11 @@ _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?元")
 
 def phrase_banks():
     """Titles, sentences, handling lines and department names from the real documents."""
-    import opencc
+    from policies.chinese import to_simplified
 
-    t2s = opencc.OpenCC("t2s")
     titles, sentences, handling, departments = set(), set(), set(), set()
     for path in sorted((ROOT / "fixtures" / "sources").glob("*.txt")):
-        text = _PINYIN.sub("", t2s.convert(path.read_text(encoding="utf-8")))
+        text = _PINYIN.sub("", to_simplified(path.read_text(encoding="utf-8")))
         for line in (line.strip() for line in text.splitlines()):
             if line.startswith("办理方式"):
                 handling.add(line.split("：", 1)[-1].split(":", 1)[-1].strip())

@@ -61,7 +61,6 @@ highlighting looks for the normalised terms in the stored text as it is.
 import contextlib
 import contextvars
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -84,6 +83,7 @@ from django.db.models.functions import Coalesce, Length, Lower, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .chinese import to_simplified
 from .models import Measure, MeasureGram
 
 INDEX_FORMAT = 2  # bump when grams() changes what is indexed (bench/run.py rebuilds its copy)
@@ -100,21 +100,6 @@ _RUN = re.compile(r"[^\W_]+")
 # Full-width ASCII (！ to ～) → half-width, and the ideographic space → a space.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
-_converter = None
-_converter_lock = threading.Lock()
-
-
-def _t2s():
-    """The OpenCC traditional→simplified converter, created once on first use."""
-    global _converter
-    if _converter is None:
-        with _converter_lock:
-            if _converter is None:
-                import opencc
-
-                _converter = opencc.OpenCC("t2s")
-    return _converter
-
 
 def normalize_query(q: str | None) -> str:
     """The query as searched: half-width, simplified, single-spaced, stripped.
@@ -124,7 +109,7 @@ def normalize_query(q: str | None) -> str:
     """
     q = (q or "").translate(_HALF_WIDTH)
     q = " ".join(q.split())
-    return _t2s().convert(q) if q else ""
+    return to_simplified(q) if q else ""
 
 
 def query_terms(query: str | None) -> list[str]:

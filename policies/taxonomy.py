@@ -7,12 +7,12 @@ topics yet, so assignments that staff corrected in the admin survive a re-import
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from .chinese import to_simplified
 from .models import Measure, SupportType, Topic
 
 TAXONOMY_FILE = Path(settings.BASE_DIR) / "fixtures" / "taxonomy.toml"
@@ -73,15 +73,8 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
     )
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def simplified(text: str) -> str:
-    return _converter().convert(text or "")
+    return to_simplified(text or "")
 
 
 def score(category: Category, title: str, text: str, title_weight: int) -> int:

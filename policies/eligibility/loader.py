@@ -23,7 +23,7 @@ from django.db import transaction
 
 from policies import validity
 from policies.models import Measure, period_values
-from portal.fingerprint import fingerprint
+from portal.fingerprint import Verdict, fingerprint, reimport_verdict
 
 from . import schema
 from .models import EligibilityRule, Parameter, ParameterValue, Question, StackingRule
@@ -254,14 +254,17 @@ def _apply(instance, content, overwrite, report, name, fields, values=None):
         report.created += 1
         return
     current = fingerprint(instance.content())
-    if current == new_print:
-        if instance.fixture_fingerprint != new_print:
+    verdict = reimport_verdict(
+        instance.fixture_fingerprint, current, new_print, overwrite=overwrite
+    )
+    if verdict is Verdict.KEEP:
+        report.kept.append(name)
+        return
+    if verdict is not Verdict.WRITE:  # the row holds the new content
+        if verdict is not Verdict.UNCHANGED:
             instance.fixture_fingerprint = new_print
             instance.save(update_fields=["fixture_fingerprint"])
         report.unchanged += 1
-        return
-    if instance.fixture_fingerprint and current != instance.fixture_fingerprint and not overwrite:
-        report.kept.append(name)
         return
     for key in fields:
         setattr(instance, key, values[key])
@@ -392,21 +395,23 @@ def load_stacking(entries, measures, overwrite, report):
             "measures": sorted(m.pk for m in members),
         }
         rule = StackingRule.objects.filter(name=entry["name"]).first()
-        current = (
-            {
+        if rule is not None:
+            current = {
                 "clause": rule.clause,
                 "cited": rule.cited_measure_id,
                 "measures": sorted(rule.measures.values_list("pk", flat=True)),
             }
-            if rule
-            else None
-        )
-        if current == content:
-            report.unchanged += 1
-            continue
-        if rule and rule.fixture_fingerprint and fingerprint(current) != rule.fixture_fingerprint:
-            if not overwrite:
+            verdict = reimport_verdict(
+                rule.fixture_fingerprint,
+                fingerprint(current),
+                fingerprint(content),
+                overwrite=overwrite,
+            )
+            if verdict is Verdict.KEEP:
                 report.kept.append(f"不重复享受规则 {entry['name']}")
+                continue
+            if verdict is not Verdict.WRITE:  # holds the content; its fingerprint stays as is
+                report.unchanged += 1
                 continue
         rule = rule or StackingRule(name=entry["name"])
         rule.clause, rule.cited_measure = entry["clause"], cited

@@ -2,7 +2,8 @@
 
 import re
 from dataclasses import dataclass
-from functools import cache
+
+from policies.chinese import to_simplified
 
 from . import SourceError
 
@@ -56,17 +57,6 @@ def split_lines(text: str) -> list[Line]:
 
 def remove_pinyin(text: str) -> str:
     return PINYIN_ANNOTATION.sub("", text)
-
-
-@cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
 
 
 _ASCII_PUNCT = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}

@@ -44,7 +44,7 @@ from policies.models import (
     period_values,
 )
 from portal.dates import now as portal_now
-from portal.fingerprint import fingerprint
+from portal.fingerprint import Verdict, fingerprint, reimport_verdict
 
 from . import SourceError, periods
 from . import contacts as contacts_module
@@ -514,26 +514,25 @@ def _write_document(parsed, cities, aliases, overwrite, report) -> list[Measure]
 
 def _update(row, values, always, fields, overwrite, report, label) -> bool:
     """Write ``values`` to ``row`` unless staff changed it; return whether anything changed."""
-    current = {name: getattr(row, name) for name in fields}
-    staff_edited = row.import_fingerprint and fingerprint(current) != row.import_fingerprint
+    current = fingerprint({name: getattr(row, name) for name in fields})
+    new_fingerprint = fingerprint(values)
+    verdict = reimport_verdict(
+        row.import_fingerprint, current, new_fingerprint, overwrite=overwrite
+    )
     changed = False
-    if staff_edited and not overwrite:
-        if fingerprint(values) != fingerprint(current):
-            report.kept.append(label)
-    elif fingerprint(current) != fingerprint(values):
+    if verdict is Verdict.KEEP:
+        report.kept.append(label)
+    if verdict is Verdict.WRITE:
         for name, value in values.items():
             setattr(row, name, value)
+    # EDIT_AGREES: the row keeps the fingerprint of the import before staff changed it
+    if verdict in (Verdict.WRITE, Verdict.RESTAMP):
+        row.import_fingerprint = new_fingerprint
         changed = True
     for name, value in always.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
             changed = True
-    new_fingerprint = (
-        row.import_fingerprint if staff_edited and not overwrite else fingerprint(values)
-    )
-    if new_fingerprint != row.import_fingerprint:
-        row.import_fingerprint = new_fingerprint
-        changed = True
     if changed:
         row.save()
         report.updated.append(label)
@@ -637,15 +636,18 @@ def _write_measure(document, measure, position, chapters, departments, overwrite
     current = _measure_fingerprint(
         {name: getattr(row, name) for name in MEASURE_FIELDS}, current_departments
     )
-    if current == new_fingerprint:
-        if row.import_fingerprint != new_fingerprint:
+    verdict = reimport_verdict(
+        row.import_fingerprint, current, new_fingerprint, overwrite=overwrite
+    )
+    if verdict is Verdict.KEEP:
+        report.kept.append(label)  # staff changed it since the last import
+        return None
+    if verdict is not Verdict.WRITE:  # the row holds the new values
+        if verdict is not Verdict.UNCHANGED:
             row.import_fingerprint = new_fingerprint
             row.save(update_fields=["import_fingerprint"])
         report.unchanged += 1
         return None  # a restored row has no search index: ``_after_write`` rebuilds it
-    if row.import_fingerprint and current != row.import_fingerprint and not overwrite:
-        report.kept.append(label)  # staff changed it since the last import
-        return None
     for name, value in values.items():
         setattr(row, name, value)
     row.import_fingerprint = new_fingerprint
