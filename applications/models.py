@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import City, Department, District, Measure
 from portal import dates
+from portal.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: re-exported)
 
 from .states import (
     ACTION_CHOICES,
@@ -501,12 +502,11 @@ class Reminder(models.Model):
         return f"{self.sent_on:%Y-%m-%d} {self.get_kind_display()} · {self.application_id}"
 
 
-class ImmutableError(Exception):
-    pass
-
-
-class ApplicationEvent(models.Model):
+class ApplicationEvent(WriteOnce):
     """An entry of an application's timeline; written once, never changed."""
+
+    changed = _("办理记录只能写入，不能修改")
+    deleted = _("办理记录不能删除")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申报")
@@ -541,14 +541,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.internal_words}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("application events are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("application events are never deleted")
 
     @property
     def public_words(self):

@@ -24,16 +24,38 @@ class User(AbstractUser):
 
 
 class ImmutableError(Exception):
-    """Raised on an attempt to change or delete an audit event."""
+    """Raised on an attempt to change or delete a row written once (``WriteOnce``)."""
 
 
-class AuditEvent(models.Model):
+class WriteOnce(models.Model):
+    """A record written once (one INSERT) and never changed or deleted one by one: audit
+    events, application events. ``changed`` and ``deleted`` word the refusals."""
+
+    changed = _("此记录只能写入，不能修改")
+    deleted = _("此记录不能删除")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError(str(self.changed))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(str(self.deleted))
+
+
+class AuditEvent(WriteOnce):
     """One entry of the audit trail: who did what, when and from where.
 
     Written once (one INSERT) and never changed; deleted only in bulk by
     ``manage.py prune_audit`` once older than ``PORTAL_AUDIT_DAYS`` (never under 180 days).
     The user's name is copied into ``username`` so that the entry outlives the account.
     """
+
+    changed = _("审计日志只能写入，不能修改")
+    deleted = _("审计日志不能逐条删除（过期记录由 prune_audit 清理）")
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("登录成功")
@@ -73,11 +95,3 @@ class AuditEvent(models.Model):
     def __str__(self):
         who = self.username or (str(self.user) if self.user_id else "—")
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {who}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("审计日志只能写入，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("审计日志不能逐条删除（过期记录由 prune_audit 清理）")
