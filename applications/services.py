@@ -400,8 +400,10 @@ def _resubmit(ctx, transition, comment=""):
 
 
 def _close(ctx, transition, comment=""):
-    """withdraw, discard: the application ends where it is."""
+    """withdraw, discard (the enterprise) and reject (the department at the step): the
+    application ends where it is; a department's decision records the department."""
     application = ctx.application
+    department = ctx.department() if transition.role == Role.STAGE else None
     _move(application, state=transition.target, waiting_since=None, due_on=None)
     _event(
         application,
@@ -409,7 +411,8 @@ def _close(ctx, transition, comment=""):
         transition.action,
         transition.target,
         application.position,
-        comment=comment,
+        department,
+        comment,
     )
 
 
@@ -468,26 +471,12 @@ def _pass(ctx, transition, comment="", approved_amount=None):
 
 def _return(ctx, transition, comment=""):
     application = ctx.application
-    _move(application, state=State.RETURNED, waiting_since=dates.now(), due_on=None)
+    _move(application, state=transition.target, waiting_since=dates.now(), due_on=None)
     _event(
         application,
         ctx.user,
-        "return",
-        State.RETURNED,
-        application.position,
-        ctx.department(),
-        comment,
-    )
-
-
-def _reject(ctx, transition, comment=""):
-    application = ctx.application
-    _move(application, state=State.REJECTED, waiting_since=None, due_on=None)
-    _event(
-        application,
-        ctx.user,
-        "reject",
-        State.REJECTED,
+        transition.action,
+        transition.target,
         application.position,
         ctx.department(),
         comment,
@@ -540,7 +529,7 @@ EFFECTS = {
     "withdraw": _close,
     "pass": _pass,
     "return": _return,
-    "reject": _reject,
+    "reject": _close,
     "disburse": _disburse,
 }
 assert set(EFFECTS) == set(TRANSITIONS), "every action of the table has its effect"
