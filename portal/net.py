@@ -19,3 +19,18 @@ def client_ip(request) -> str:
     if len(forwarded) >= count:
         return forwarded[-count][:64]
     return remote
+
+
+def login_username(request, credentials) -> str:
+    """The username a login attempt counts against (``AXES_USERNAME_CALLABLE``): what was
+    typed, cut to the longest username there can be. django-axes stores it in a 255-character
+    column, which PostgreSQL enforces: a 100,000-character "username" was a 500."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    field = user_model.USERNAME_FIELD
+    value = (credentials or {}).get(field)
+    if value is None and request is not None:
+        value = getattr(request, "POST", {}).get(field)
+    limit = user_model._meta.get_field(field).max_length or 150
+    return str(value or "")[:limit]

@@ -245,6 +245,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"  # honours PORTAL_PROXY_COUNT
+AXES_USERNAME_CALLABLE = "portal.net.login_username"  # cut to a username's length
 # The audit trail (logins, lockouts, admin changes, downloads) is kept this many days
 # (``manage.py prune_audit`` never keeps less than 180).
 PORTAL_AUDIT_DAYS = max(180, int(os.environ.get("PORTAL_AUDIT_DAYS", "365")))

@@ -129,3 +129,16 @@ def test_an_empty_to_field_on_an_admin_page_is_the_400_page(world):
     ]:
         assert client.get(path, {"_to_field": ""}).status_code == 400
     assert client.get(f"/admin/policies/measure/{pk}/delete/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_column_is_a_failed_login(anonymous, path):
+    """Found by the PostgreSQL fuzz run: axes stored the typed username in a 255-character
+    column, which PostgreSQL enforces (SQLite does not), and the login answered 500."""
+    from axes.models import AccessAttempt
+
+    username = "firm_a" * 20_000
+    response = anonymous.post(path, {"username": username, "password": "x" * 12})
+    assert response.status_code == 200
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == username[:150]
