@@ -26,7 +26,11 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Web-page residue: lines that belong to the page, not to the document.
 CHROME_LINE = re.compile(
     r"^(当前位置|當前位置)[:：]|^\d{4}年\d{2}月\d{2}日\s*星期[一二三四五六日天]$|"
-    r"^(目录导读|目錄導讀|返回顶部|打印本页|关闭窗口|【打印】|【关闭】)$"
+    r"^(目录导读|目錄導讀|返回顶部|打印本页|关闭窗口|【打印】|【关闭】)$|"
+    # buttons and counters of government web pages, simplified or traditional:
+    # 【打印】【关闭】, 【字号：大 中 小】, 浏览次数：123
+    r"^(【(打印|关闭|關閉|收藏|分享|打印本页|打印本頁|关闭窗口|關閉窗口|字号|字號|大|中|小)"
+    r"[^】]{0,12}】\s*)+$|^(浏览次数|瀏覽次數|访问量|訪問量|阅读次数|閱讀次數)[:：]"
 )
 WEB_META_LINE = re.compile(r"^(发布日期|發布日期|来源|來源)[:：]\s*(.+)$")
 
@@ -90,18 +94,20 @@ def is_balanced(text: str) -> bool:
     return not any(depth.values())
 
 
-def join_wrapped(lines: list[Line], is_structural) -> list[Line]:
+def join_wrapped(
+    lines: list[Line], is_structural, min_length: int = WRAPPED_LINE_MIN
+) -> list[Line]:
     """Join hard line breaks that split a sentence or a word.
 
     A break is joined when the next line starts nothing new (``is_structural`` says no) and
     the line before it is unfinished: it has an unclosed bracket or quote, or it is a long
-    body line that does not end a sentence.
+    body line (``min_length`` characters or more) that does not end a sentence.
     """
     joined: list[Line] = []
     for line in lines:
         if joined and not is_structural(line.text):
             previous = joined[-1].text
-            unfinished = previous[-1] not in TERMINAL and len(previous) >= WRAPPED_LINE_MIN
+            unfinished = previous[-1] not in TERMINAL and len(previous) >= min_length
             if not is_balanced(previous) or unfinished:
                 joined[-1] = Line(joined[-1].number, previous + line.text)
                 continue
@@ -111,3 +117,23 @@ def join_wrapped(lines: list[Line], is_structural) -> list[Line]:
 
 def clean_line(text: str) -> str:
     return normalize_punctuation(to_simplified(remove_pinyin(text)))
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a document was hard-wrapped at, when most of its unfinished lines share one
+    length (a text copied from a PDF or a fixed-width page: every ~38 characters); else None."""
+    lengths = [
+        len(line.text)
+        for line in lines
+        if len(line.text) >= 28
+        and line.text[-1] not in TERMINAL
+        and "：" not in line.text[:8]  # a labelled field (责任人：…) is not a wrapped line
+    ]
+    if len(lengths) < 5:
+        return None
+
+    def near(width: int) -> int:
+        return sum(1 for length in lengths if width - 2 <= length <= width)
+
+    best = max(sorted(set(lengths)), key=near)
+    return best if near(best) >= max(5, len(lengths) * 0.6) else None

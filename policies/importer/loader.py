@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from policies import search, taxonomy
@@ -97,6 +97,7 @@ class Report:
     kept: list[str] = field(default_factory=list)  # staff edits kept
     retired: list[str] = field(default_factory=list)  # no longer in the source: not deleted
     restored: list[str] = field(default_factory=list)  # back in the source: the same rows
+    superseded: list[str] = field(default_factory=list)  # revised or repealed by staff: skipped
 
     def lines(self) -> list[str]:
         out = [
@@ -110,6 +111,10 @@ class Report:
             for name in self.retired
         ]
         out += [f"  恢复（来源中重新出现，编号不变）：{name}" for name in self.restored]
+        out += [
+            f"  跳过（已由部门发布新版本或已废止，不再按来源文件导入）：{name}"
+            for name in self.superseded
+        ]
         return out
 
 
@@ -211,11 +216,21 @@ def import_sources(
     items or shrank (``ShrinkError``, unless ``allow_shrink``: then the missing rows are
     retired), or when a row cannot be written."""
     parsed = parse_sources(directory, errata_path=errata_path)  # nothing written before this
+    # A seed that staff revised (修订: a newer version was published over it) or repealed
+    # is theirs now: the seed file no longer speaks for it.
+    superseded = dict(
+        PolicyDocument.all_objects.filter(
+            Q(version__gt=1) | Q(repealed_on__isnull=False)
+        ).values_list("source", "title")
+    )
+    parsed = [document for document in parsed if document.source not in superseded]
+    report = Report(
+        superseded=[f"{source}{quote_title(title)}" for source, title in superseded.items()]
+    )
     curated = _fixture(periods.VALIDITY_FILE, periods.load)
     for document in parsed:  # validity is read (and its curated entries checked) before writing
         _named(document.source, None, lambda document=document: _read_periods(document, curated))
     aliases = _fixture(FIXTURES / "departments.toml", load_department_aliases)
-    report = Report()
     # each measure is indexed once, after all are written, not on every save
     with transaction.atomic(), search.deferred_indexing():
         losses = _named(
@@ -369,7 +384,13 @@ def find_losses(parsed: list[ParsedDocument], directory: Path, *, errata_path=No
         shrink = (old, new) if old and (old - new) / old > SHRINK_LIMIT else None
         if missing or shrink:
             losses.append(Loss(document.source, row, missing, document, directory, shrink=shrink))
-    gone = PolicyDocument.objects.exclude(import_fingerprint="").exclude(source__in=sources)
+    gone = (  # a seed file that is gone (a published document has no file in the directory)
+        PolicyDocument.objects.filter(
+            origin=PolicyDocument.Origin.SEED, version=1, repealed_on__isnull=True
+        )
+        .exclude(import_fingerprint="")
+        .exclude(source__in=sources)
+    )
     for row in gone.order_by("source"):  # all its measures go with it: none stays public
         measures = list(row.measures.public().order_by("position"))
         losses.append(Loss(row.source, row, measures, None, directory))
