@@ -22,6 +22,8 @@ class PoliciesConfig(AppConfig):
             "policies.Chapter",
             "policies.MeasureDepartment",
             "policies.EditorialNote",
+            "policies.DocumentVersion",
+            "policies.MeasureRevision",
             m2m=[Measure.topics.through, Measure.support_types.through],
         )
 

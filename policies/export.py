@@ -45,9 +45,12 @@ def rule_as_dict(measure: Measure, today) -> dict | None:
         rule = measure.eligibility_rule
     except EligibilityRule.DoesNotExist:
         return None
+    if rule.status == EligibilityRule.Status.SUGGESTED:  # staff's draft, not a rule yet
+        return None
     draft = measure.document.is_draft
     return {
         "status": rule.status,
+        "needs_review": rule.needs_review,
         "clause": rule.clause,
         "validity": validity_as_dict(
             rule.period, validity.status_of(rule.period, today, draft=draft)
@@ -81,6 +84,18 @@ def measure_as_dict(measure: Measure, today) -> dict:
     }
 
 
+def provenance_as_dict(document: PolicyDocument) -> dict:
+    """Where a document's text came from (来源): how it came in, the original's hash, the
+    original file's name, the address it was published at, and when it went online here."""
+    return {
+        "origin": document.origin,
+        "source_sha256": document.source_sha256,
+        "source_filename": document.source_filename or None,
+        "source_url": document.source_url or None,
+        "published_at": document.published_at.isoformat() if document.published_at else None,
+    }
+
+
 def document_as_dict(document: PolicyDocument, today, measures=None) -> dict:
     """A document as ``export_catalogue`` prints it; the JSON API adds to it. Named by its
     public identifier (``slug``), never by its source file's name."""
@@ -93,6 +108,8 @@ def document_as_dict(document: PolicyDocument, today, measures=None) -> dict:
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "status": document.status,
         "complete": document.complete,
+        "version": document.version,
+        "provenance": provenance_as_dict(document),
         "validity": validity_as_dict(
             document.period, document.validity_status(today), issued_on=document.issued_on
         ),

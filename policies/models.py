@@ -1,16 +1,24 @@
 """The policy catalogue: cities, their districts and departments, documents, chapters, measures.
 
-Everything here is written by the importer (``policies.importer``) from the verbatim sources
-in ``fixtures/sources/``; staff may correct rows in the admin, and the importer keeps such
-corrections (see ``Measure.import_fingerprint``).
+Documents come two ways, through the same pipeline (``policies.importer``): the seeds, the
+verbatim sources in ``fixtures/sources/`` (``import_policies``), and what department staff
+publish (``policies.publishing``: 发布政策文件 in the admin, ``manage.py publish_document``),
+staged as a ``DocumentDraft`` until published. A new version of a published document
+replaces its text in the same row (ids and URLs stay); the version it replaced is kept as a
+``DocumentVersion``, and each measure it changed records a ``MeasureRevision``. Staff may
+correct rows in the admin, and the importer keeps such corrections (see
+``Measure.import_fingerprint``).
 """
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import WriteOnce
 
 from . import validity
 
@@ -326,9 +334,38 @@ class PolicyDocument(RetirementFields, ValidityFields):
     closing_text = models.TextField(
         _("结尾"), blank=True, help_text=_("末条措施之后的正文（施行日期等），由导入程序读取")
     )
-    source_sha256 = models.CharField(_("原文摘要"), max_length=64)
+    source_sha256 = models.CharField(
+        _("原文摘要"), max_length=64, help_text=_("原文文件（上传的文件或来源文本）的 SHA-256")
+    )
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    # Provenance (来源): where the text came from, who published it and when.
+    class Origin(models.TextChoices):
+        SEED = "seed", _("随系统导入的来源文件")
+        PUBLISHED = "published", _("部门发布")
+
+    origin = models.CharField(
+        _("来源方式"), max_length=16, choices=Origin.choices, default=Origin.SEED, editable=False
+    )
+    source_file = models.FileField(
+        _("原始文件"), upload_to="policy-sources/%Y/%m/", blank=True, editable=False
+    )
+    source_filename = models.CharField(_("原始文件名"), max_length=255, blank=True, editable=False)
+    source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("发布人"),
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    repealed_on = models.DateField(_("废止日期"), null=True, blank=True, editable=False)
+    repeal_basis = models.CharField(_("废止依据"), max_length=300, blank=True, editable=False)
 
     objects = DocumentManager()  # public documents only
     all_objects = PublicQuerySet.as_manager()  # every document, retired ones too
@@ -374,6 +411,10 @@ class PolicyDocument(RetirementFields, ValidityFields):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_repealed(self) -> bool:
+        return self.repealed_on is not None
 
     def validity_status(self, today: datetime.date) -> str:
         return validity.status_of(self.period, today, draft=self.is_draft)
@@ -689,3 +730,146 @@ class CatalogueRevision(models.Model):
         so a reader sees the new number only with the new facts."""
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+class DocumentVersion(WriteOnce):
+    """A version of a document that a later one replaced (修订): kept, readable, never changed.
+
+    The document's row always holds its current version (``PolicyDocument.version``); this
+    holds what an earlier one said — its title, text and measures as they were — so that its
+    page can say "已被《…》替代" and a measure's page can show what changed."""
+
+    document = models.ForeignKey(
+        PolicyDocument,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("政策文件"),
+    )
+    number = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("标题"), max_length=200)
+    issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发布日期"), null=True, blank=True)
+    source_text = models.TextField(_("原文（照录）"))
+    clean_text = models.TextField(_("整理后正文"))
+    source_sha256 = models.CharField(_("原文摘要"), max_length=64)
+    source_file = models.CharField(_("原始文件"), max_length=255, blank=True)
+    source_filename = models.CharField(_("原始文件名"), max_length=255, blank=True)
+    source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by_name = models.CharField(_("发布人"), max_length=150, blank=True)
+    measures = models.JSONField(_("措施（当时）"), default=list)
+    superseded_at = models.DateTimeField(_("被替代时间"))
+    superseded_by_title = models.CharField(_("替代文件标题"), max_length=200)
+
+    class Meta:
+        verbose_name = _("历史版本")
+        verbose_name_plural = _("历史版本")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_once")
+        ]
+
+    def __str__(self):
+        return f"{self.title}（第{self.number}版）"
+
+    def get_absolute_url(self):
+        return reverse(
+            "policies:document_version", kwargs={"pk": self.document_id, "number": self.number}
+        )
+
+
+class MeasureRevision(WriteOnce):
+    """What a new version of its document changed in one measure (or that it removed or
+    added it): the values before and after, for the readable diff on the measure's page."""
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", _("修订")
+        ADDED = "added", _("新增")
+        REMOVED = "removed", _("删除")
+        RESTORED = "restored", _("恢复")
+
+    measure = models.ForeignKey(
+        "Measure", on_delete=models.PROTECT, related_name="revisions", verbose_name=_("措施")
+    )
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.PROTECT, related_name="+", verbose_name=_("政策文件")
+    )
+    version = models.PositiveIntegerField(_("文件版本"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    before = models.JSONField(_("修订前"), default=dict)
+    after = models.JSONField(_("修订后"), default=dict)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("措施修订记录")
+        verbose_name_plural = _("措施修订记录")
+        ordering = ["measure", "version"]
+
+    def __str__(self):
+        return f"{self.measure_id} v{self.version} {self.get_kind_display()}"
+
+
+class DocumentDraft(models.Model):
+    """A document being published (发布政策文件): the text staff uploaded or pasted, what they
+    said about it, and its state. Nothing of it is public until it is published
+    (``policies.publishing.publish``); its preview is parsed afresh from ``text`` on every
+    view (reads only)."""
+
+    class State(models.TextChoices):
+        EDITING = "editing", _("待发布")
+        PUBLISHED = "published", _("已发布")
+        DISCARDED = "discarded", _("已放弃")
+
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.EDITING, editable=False
+    )
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="+", verbose_name=_("城市")
+    )
+    issuer = models.CharField(_("发文机关"), max_length=100)
+    issued_on = models.DateField(_("发布日期"))
+    title = models.CharField(_("标题"), max_length=200, blank=True, help_text=_("留空则从正文读取"))
+    source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
+    supersedes = models.ForeignKey(
+        PolicyDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修订（替代）的文件"),
+        help_text=_("本文件是某一已发布文件的新版本时选择；其措施保留编号和链接"),
+    )
+    text = models.TextField(_("正文"), help_text=_("从文件读取或粘贴；可在此修改后重新解析"))
+    source_file = models.FileField(
+        _("原始文件"), upload_to="policy-drafts/%Y/%m/", blank=True, editable=False
+    )
+    source_filename = models.CharField(_("原始文件名"), max_length=255, blank=True, editable=False)
+    source_sha256 = models.CharField(_("原文摘要"), max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    document = models.ForeignKey(
+        PolicyDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        editable=False,
+        verbose_name=_("发布为"),
+    )
+
+    class Meta:
+        verbose_name = _("发布政策文件")
+        verbose_name_plural = _("发布政策文件")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title or self.source_filename or f"待发布文件 {self.pk}"

@@ -8,6 +8,12 @@ urlpatterns = [
     path("measures/", views.measure_list, name="measure_list"),
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
+    path(
+        "documents/<int:pk>/versions/<int:number>/",
+        views.document_version,
+        name="document_version",
+    ),
+    path("documents/<int:pk>/source-file/", views.document_source_file, name="document_file"),
     path("cities/<slug:slug>/", views.city_detail, name="city"),
     path("departments/<int:pk>/", views.department_detail, name="department"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -25,15 +26,18 @@ from django.views.decorators.http import require_GET
 from portal.dates import today as portal_today
 from portal.params import positive_int
 
+from . import diffs
 from .filters import MeasureFilter
 from .formatting import excerpt
 from .models import (
     City,
     Department,
     DepartmentContact,
+    DocumentVersion,
     EditorialNote,
     Measure,
     MeasureDepartment,
+    MeasureRevision,
     PolicyDocument,
     Topic,
 )
@@ -294,11 +298,14 @@ def measure_page_data(pk) -> dict:
             "support_types",
             department_links(),
             Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("pk")),
+            Prefetch("revisions", queryset=MeasureRevision.objects.order_by("-version")),
         ),
         pk=pk,
     )
     topics = list(measure.topics.all())
     document = measure.document
+    for revision in measure.revisions.all():
+        revision.changes = diffs.changes(revision.before, revision.after)
     return {
         "measure": measure,
         "document": document,
@@ -431,9 +438,16 @@ def table_of_contents(measures) -> list[dict]:
 @require_GET
 def document_detail(request, pk):
     # a retired document's page keeps answering, saying so; it lists its public measures
-    document = get_object_or_404(PolicyDocument.all_objects.select_related("city"), pk=pk)
+    document = get_object_or_404(
+        PolicyDocument.all_objects.select_related("city", "published_by"), pk=pk
+    )
     today = portal_today()
     view = "source" if request.GET.get("view") == "source" else "clean"
+    versions = list(
+        document.versions.order_by("-number").only(
+            "document_id", "number", "title", "issued_on", "superseded_at"
+        )
+    )
     if view == "clean":
         measures = list(
             document.measures.public()
@@ -470,6 +484,7 @@ def document_detail(request, pk):
             "closing": blocks["closing"],
             "notes": notes,
             "view": view,
+            "versions": versions,
             "today": today,
             "document_status": document.validity_status(today),
             "crumbs": [
@@ -479,6 +494,42 @@ def document_detail(request, pk):
             ],
         },
     )
+
+
+@require_GET
+def document_version(request, pk, number):
+    """An earlier version of a document, as it was: its text and measures, and what replaced it."""
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related("document__city"), document_id=pk, number=number
+    )
+    document = version.document
+    return render(
+        request,
+        "policies/document_version.html",
+        {
+            "version": version,
+            "document": document,
+            "crumbs": [
+                home_crumb(),
+                (document.city.name, document.city.get_absolute_url()),
+                (document.title, document.get_absolute_url()),
+                (_("第%(n)s版") % {"n": version.number}, None),
+            ],
+        },
+    )
+
+
+@require_GET
+def document_source_file(request, pk):
+    """The file a department published, as uploaded (provenance); 404 when there is none."""
+    document = get_object_or_404(PolicyDocument.all_objects, pk=pk)
+    if not document.source_file:
+        raise Http404
+    try:
+        handle = document.source_file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=document.source_filename or None)
 
 
 @require_GET

@@ -8,6 +8,7 @@ load_eligibility``; staff may edit them in the admin, where ``clean()`` runs the
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -245,6 +246,7 @@ class EligibilityRule(ValidityFields):
     class Status(models.TextChoices):
         ENCODED = "encoded", _("已编码")
         NOT_ENCODABLE = "not_encodable", _("不可编码（可咨询）")
+        SUGGESTED = "suggested", _("建议草稿（待采纳）")
 
     measure = models.OneToOneField(
         Measure,
@@ -274,6 +276,20 @@ class EligibilityRule(ValidityFields):
     )
     note = models.TextField(_("说明"), blank=True)
     question_keys = models.JSONField(_("使用的问题"), default=list, blank=True, editable=False)
+    # A revision of the measure's document changed the measure: the rule may no longer say
+    # what the clause says. Its verdicts say 需复核 until staff review it (``mark_reviewed``).
+    needs_review = models.BooleanField(_("需复核"), default=False, editable=False)
+    review_reason = models.TextField(_("复核原因"), blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("复核人"),
+    )
     fixture_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

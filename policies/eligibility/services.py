@@ -50,7 +50,8 @@ def rule_input(measure):
     rule's own, or the measure's when it has no rule)."""
     rule = _rule_of(measure)
     draft = measure.document.is_draft
-    if rule is None:
+    if rule is None or rule.status == EligibilityRule.Status.SUGGESTED:
+        # a suggestion is staff's to accept: until then the measure is not assessed
         return evaluator.RuleInput(
             measure_id=measure.pk,
             status=EligibilityRule.Status.NOT_ENCODABLE,
@@ -84,6 +85,15 @@ class Entry:
     measure: Measure
     result: evaluator.Result
     apply_url: str | None = None
+
+    @property
+    def review_reason(self) -> str:
+        """Why this verdict may be out of date: a revision changed the measure after its rule
+        was written, and staff have not reviewed the rule yet (empty when not flagged)."""
+        rule = _rule_of(self.measure)
+        if rule is None or not rule.needs_review:
+            return ""
+        return rule.review_reason or "本条已修订，自测规则尚待复核。"
 
     @property
     def missing_questions(self):

@@ -4,7 +4,7 @@ import json
 
 from django.core.management import call_command
 
-from policies.models import Measure
+from policies.models import Measure, PolicyDocument
 
 
 def export(capsys):
@@ -33,10 +33,21 @@ def test_it_exports_every_document_and_measure(catalogue, capsys):
             "issued_on",
             "status",
             "complete",
+            "version",
+            "provenance",
             "validity",
             "measures",
         }
         assert document["status"] in ("published", "draft")
+        # seeds: imported from the verbatim file, whose hash is its provenance
+        assert document["provenance"] == {
+            "origin": "seed",
+            "source_sha256": PolicyDocument.objects.get(slug=document["slug"]).source_sha256,
+            "source_filename": None,
+            "source_url": None,
+            "published_at": None,
+        }
+        assert document["version"] == 1
         assert set(document["validity"]) == VALIDITY_KEYS
         for measure in document["measures"]:
             assert set(measure) == {
