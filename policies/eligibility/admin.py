@@ -3,8 +3,9 @@
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     EligibilityRule,
@@ -81,16 +82,100 @@ class QuestionAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
 
+@admin.action(description=_("标记为已复核"), permissions=["change"])
+def mark_reviewed(modeladmin, request, queryset):
+    """Staff checked the flagged rules against their revised clauses (and changed them where
+    the clause needed it): their verdicts no longer say 需复核."""
+    from policies import publishing
+
+    rules = list(queryset.filter(needs_review=True))
+    done = sum(publishing.mark_reviewed(rule, request.user) for rule in rules)
+    skipped = queryset.count() - len(rules)
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext("已将 %(n)d 条规则标记为已复核。", "已将 %(n)d 条规则标记为已复核。", done)
+            % {"n": done},
+            messages.SUCCESS,
+        )
+    if skipped:
+        modeladmin.message_user(
+            request,
+            _("%(n)d 条规则原本无需复核，未改动。") % {"n": skipped},
+            messages.WARNING,
+        )
+
+
+@admin.action(description=_("采纳建议"), permissions=["change"])
+def accept_suggestions(modeladmin, request, queryset):
+    """A suggested rule (drafted from its clause when the measure was published) becomes 已编码
+    — used by the self-check — when its conditions and formula are well formed; otherwise
+    the reasons are shown and nothing changes."""
+    from policies import publishing
+
+    accepted = 0
+    for rule in queryset.select_related("measure"):
+        if rule.status != EligibilityRule.Status.SUGGESTED:
+            modeladmin.message_user(
+                request,
+                _("%(measure)s：不是建议草稿，未改动。") % {"measure": rule.measure},
+                messages.WARNING,
+            )
+            continue
+        problems = publishing.accept_suggestion(rule, request.user)
+        if problems:
+            modeladmin.message_user(
+                request,
+                _("%(measure)s：未采纳——%(problems)s")
+                % {"measure": rule.measure, "problems": "；".join(str(p) for p in problems)},
+                messages.ERROR,
+            )
+        else:
+            accepted += 1
+    if accepted:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "已采纳 %(n)d 条建议，将用于自测。", "已采纳 %(n)d 条建议，将用于自测。", accepted
+            )
+            % {"n": accepted},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(admin.ModelAdmin):
-    list_display = ["measure_label", "city", "status", "updated_at"]
-    list_filter = ["status", "measure__document__city", "measure__document"]
+    list_display = ["measure_label", "city", "status", "needs_review", "updated_at"]
+    list_filter = [
+        "status",
+        "needs_review",
+        "measure__document__city",
+        "measure__document",
+    ]
     search_fields = ["measure__title", "measure__path_key", "clause", "reason"]
     list_select_related = ["measure", "measure__document", "measure__document__city"]
     raw_id_fields = ["measure"]
-    readonly_fields = ["question_keys", "updated_at"]
+    readonly_fields = [
+        "question_keys",
+        "updated_at",
+        "needs_review",
+        "review_reason",
+        "reviewed_at",
+        "reviewed_by",
+    ]
+    actions = [mark_reviewed, accept_suggestions]
     fieldsets = [
         (None, {"fields": ["measure", "status"]}),
+        (
+            _("复核"),
+            {
+                "fields": ["needs_review", "review_reason", "reviewed_at", "reviewed_by"],
+                "description": _(
+                    "所属文件修订或废止时标记为需复核：请按修订后的条文核对条件和金额，"
+                    "然后在列表中选择本规则，执行“标记为已复核”。"
+                ),
+            },
+        ),
         (_("已编码"), {"fields": ["conditions", "benefit", "clause"]}),
         (_("不可编码（可咨询）"), {"fields": ["reason"]}),
         (

@@ -109,6 +109,30 @@ def test_ids_and_urls_are_stable(round_trip, client):
         assert client.get(f"/policies/measures/{pk}/").status_code == 200
 
 
+def test_staff_decisions_on_a_kept_measure_survive(personas):
+    """Intake and workflow stages of 3（1）, set by staff, and its topics: unchanged rows."""
+    from applications.models import Intake, WorkflowStage
+
+    measure = measure_at("3.1")
+    intake = Intake.objects.get(measure=measure)
+    intake.note = "请先电话预约"
+    intake.save()
+    stages = list(WorkflowStage.objects.filter(measure=measure).values())
+    topics = sorted(measure.topics.values_list("pk", flat=True))
+    document = measure.document
+    draft = publishing.create_draft(
+        city=document.city,
+        issuer="鞍山市人民政府办公室",
+        issued_on=datetime.date(2024, 3, 1),
+        text=version_two(document.clean_text),
+        supersedes=document,
+    )
+    publishing.publish(draft)
+    assert Intake.objects.get(pk=intake.pk).note == "请先电话预约"
+    assert list(WorkflowStage.objects.filter(measure=measure).values()) == stages
+    assert sorted(measure.topics.values_list("pk", flat=True)) == topics
+
+
 def test_the_application_is_untouched(round_trip):
     application = Application.objects.get(pk=round_trip["application"].pk)
     assert application.measure_id == round_trip["before"]["3.1"]

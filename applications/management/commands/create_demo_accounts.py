@@ -12,7 +12,12 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from applications import services
-from applications.apps import REVIEWER_GROUP, create_reviewer_group
+from applications.apps import (
+    PUBLISHER_GROUP,
+    REVIEWER_GROUP,
+    create_publisher_group,
+    create_reviewer_group,
+)
 from applications.models import (
     Application,
     Enterprise,
@@ -38,6 +43,8 @@ STAFF = [
     ("shi_tongji", "鞍山市统计局工作人员", "city", None, "统计局"),
     ("shi_caizheng", "鞍山市财政局工作人员", "city", None, "财政局"),
 ]
+# Staff who also publish 鞍山's policy documents (发布政策文件) and review flagged rules.
+PUBLISHERS = {"shi_shangwu"}
 
 
 # Sample applications so every demo role has something to look at: (enterprise user, source,
@@ -76,6 +83,8 @@ class Command(BaseCommand):
             raise CommandError("请先运行 import_policies 和 load_districts。")
         create_reviewer_group(self)
         reviewers = Group.objects.get(name=REVIEWER_GROUP)
+        create_publisher_group()
+        publishers = Group.objects.get(name=PUBLISHER_GROUP)
         User = get_user_model()
         rows = []
 
@@ -114,6 +123,8 @@ class Command(BaseCommand):
                 department = city_department(city, kind)
             user = account(username, is_staff=True, email=f"{username}@example.com")
             user.groups.add(reviewers)
+            if username in PUBLISHERS:
+                user.groups.add(publishers)
             StaffMembership.objects.update_or_create(user=user, defaults={"department": department})
             rows.append((username, f"{label}（{department}）", "/admin/"))
         account("admin", is_staff=True, is_superuser=True, email="admin@example.com")
