@@ -58,8 +58,9 @@ def check_against_golden(document, name):
     assert document.issuer == golden["issuer"]
     assert document.issued_on == golden["issued_on"]
     assert table_of(document) == golden["measures"]
-    assert list(document.chapters.order_by("number").values_list("title", flat=True)) == (
-        golden["chapters"]
+    assert (
+        list(document.chapters.order_by("number").values_list("title", flat=True))
+        == (golden["chapters"])
     )
     if golden.get("valid"):
         assert (document.valid_from, document.valid_until) == golden["valid"]
