@@ -298,17 +298,20 @@ def measure_page_data(pk) -> dict:
             "support_types",
             department_links(),
             Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("pk")),
-            Prefetch("revisions", queryset=MeasureRevision.objects.order_by("-version")),
         ),
         pk=pk,
     )
     topics = list(measure.topics.all())
     document = measure.document
-    for revision in measure.revisions.all():
+    revisions = []
+    if document.version > 1:  # only a revised document's measures have revisions to read
+        revisions = list(MeasureRevision.objects.filter(measure=measure).order_by("-version"))
+    for revision in revisions:
         revision.changes = diffs.changes(revision.before, revision.after)
     return {
         "measure": measure,
         "document": document,
+        "revisions": revisions,
         "related": (similar_measures(measure, other_city_than=document.city_id) if topics else []),
         "crumbs": [
             home_crumb(),
@@ -342,6 +345,7 @@ def measure_detail(request, pk):
             "measure": lazy("measure"),
             "document": lazy("document"),
             "related": lazy("related"),
+            "revisions": lazy("revisions"),
             "crumbs": lazy("crumbs"),
         },
     )
@@ -443,11 +447,13 @@ def document_detail(request, pk):
     )
     today = portal_today()
     view = "source" if request.GET.get("view") == "source" else "clean"
-    versions = list(
-        document.versions.order_by("-number").only(
-            "document_id", "number", "title", "issued_on", "superseded_at"
+    versions = []
+    if document.version > 1:  # a document never revised has no earlier versions to list
+        versions = list(
+            document.versions.order_by("-number").only(
+                "document_id", "number", "title", "issued_on", "superseded_at"
+            )
         )
-    )
     if view == "clean":
         measures = list(
             document.measures.public()

@@ -93,6 +93,8 @@ CURRENT = {
     "application-start": ("我的申报", "true"),
     "application-edit": ("我的申报", "true"),
     "profile": ("我的申报", "true"),
+    "document-version": ("政策措施", "true"),
+    "measure-revised": ("政策措施", "true"),
 }
 
 # The header's items broken inside a word: between two characters on two lines with no
@@ -262,6 +264,28 @@ def signed_in(user):
     return client.cookies[django_settings.SESSION_COOKIE_NAME].value
 
 
+def revise_one_measure(city):
+    """A revision of the city's first document changing one amount: a version page and a
+    measure page with its 修订记录 (the diff)."""
+    import datetime
+
+    from policies import publishing
+    from policies.models import MeasureRevision, PolicyDocument
+
+    document = PolicyDocument.objects.filter(city=city).order_by("pk").first()
+    text = document.clean_text
+    amount = next(m for m in ("100万元", "50万元", "10万元") if m in text)
+    draft = publishing.create_draft(
+        city=city,
+        issuer=document.issuer or city.name,
+        issued_on=datetime.date(2025, 6, 1),
+        text=text.replace(amount, amount.replace("万", "0万"), 1),
+        supersedes=document,
+    )
+    publishing.publish(draft)
+    return MeasureRevision.objects.get(document=document, kind="changed").measure
+
+
 @pytest.fixture
 def portal(browser, live_server, transactional_catalogue, settings, tmp_path):
     """Every page type, with the data it needs: an enterprise with a submitted application
@@ -295,6 +319,7 @@ def portal(browser, live_server, transactional_catalogue, settings, tmp_path):
     )
     begun = SavedCheck.objects.create(city=yingkou, answers={})
     compared = measure.document.measures.order_by("pk").values_list("pk", flat=True)[:3]
+    revised = revise_one_measure(City.objects.get(slug="yingkou"))
     public = {
         "home": "/",
         "measures": "/policies/measures/?city=anshan&has_amount=on&sort=amount",
@@ -311,6 +336,8 @@ def portal(browser, live_server, transactional_catalogue, settings, tmp_path):
         "login": "/accounts/login/",
         "register": "/accounts/register/",
         "not-found": "/policies/measures/99999999/",
+        "document-version": f"{revised.document.get_absolute_url()}versions/1/",
+        "measure-revised": revised.get_absolute_url(),
     }
     enterprise = {
         "my-applications": "/applications/",

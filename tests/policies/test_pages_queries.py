@@ -96,3 +96,43 @@ def test_it_runs_a_constant_number_of_queries(client, ctx, name, django_assert_m
     with django_assert_max_num_queries(bound):
         response = client.get(url(ctx))
     assert response.status_code == 200
+
+
+# A revised document's pages: one query more each (its earlier versions; the measure's
+# revisions), and the earlier version's page reads one row.
+REVISED_PAGES = {
+    "document": (5, lambda doc, measure: doc.get_absolute_url()),
+    "measure": (12, lambda doc, measure: measure.get_absolute_url()),
+    "document_version": (1, lambda doc, measure: f"{doc.get_absolute_url()}versions/1/"),
+}
+
+
+@pytest.mark.parametrize("name", REVISED_PAGES)
+def test_a_revised_documents_pages_run_a_constant_number_of_queries(
+    client, ctx, name, django_assert_max_num_queries, settings, tmp_path
+):
+    import datetime
+
+    from policies import publishing
+    from tests.applications.test_document_revisions import version_two
+
+    settings.MEDIA_ROOT = tmp_path
+    document = ctx["document"]
+    draft = publishing.create_draft(
+        city=document.city,
+        issuer="鞍山市人民政府办公室",
+        issued_on=datetime.date(2024, 3, 1),
+        text=version_two(document.clean_text),
+        supersedes=document,
+    )
+    publishing.publish(draft)
+    document.refresh_from_db()
+    measure = Measure.objects.get(document=document, path_key="3.1")
+    assert measure.revisions.exists()
+    bound, url = REVISED_PAGES[name]
+    with django_assert_max_num_queries(bound):
+        response = client.get(url(document, measure))
+    assert response.status_code == 200
+    grow(ctx)
+    with django_assert_max_num_queries(bound):
+        assert client.get(url(document, measure)).status_code == 200
