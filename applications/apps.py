@@ -71,5 +71,6 @@ class ApplicationsConfig(AppConfig):
         connect_revision(
             "applications.Intake",
             "applications.WorkflowStage",
+            "applications.CalendarDay",  # working days: the deadlines the panel shows
             m2m=[WorkflowStage.departments.through],
         )

@@ -24,6 +24,14 @@ class PoliciesConfig(AppConfig):
             "policies.EditorialNote",
             "policies.DocumentVersion",
             "policies.MeasureRevision",
+            "policies.City",
+            "policies.District",
+            "policies.Department",
+            "policies.DepartmentContact",
+            "policies.Topic",
+            "policies.SupportType",
+            # any change made in the admin leaves a log entry: none is missed
+            "admin.LogEntry",
             m2m=[Measure.topics.through, Measure.support_types.through],
         )
 

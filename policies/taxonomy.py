@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .chinese import to_simplified
-from .models import Measure, SupportType, Topic
+from .models import CatalogueRevision, Measure, SupportType, Topic
 
 TAXONOMY_FILE = Path(settings.BASE_DIR) / "fixtures" / "taxonomy.toml"
 
@@ -160,6 +160,7 @@ def assign_taxonomy(measures, taxonomy: Taxonomy | None = None) -> dict[str, int
         ]
     _replace_links(Measure.topics.through, "measure", "topic", topic_links)
     _replace_links(Measure.support_types.through, "measure", "supporttype", support_links)
+    CatalogueRevision.bump()  # the links are bulk-created: no signal tells the page cache
     return {
         "measures": len(topic_links),
         "topics": sum(map(len, topic_links.values())),

@@ -1,11 +1,14 @@
 from django.urls import path
 
+from portal.pagecache import cached_page
+
 from . import views
 
 app_name = "policies"
 
 urlpatterns = [
-    path("measures/", views.measure_list, name="measure_list"),
+    # the list and the search: the same for everybody asking the same query (page cache)
+    path("measures/", cached_page(views.measure_list), name="measure_list"),
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
     path(

@@ -4,26 +4,23 @@ Every page runs a constant number of queries however large the catalogue: lists 
 paginated and their related rows come from ``select_related``/``prefetch_related``.
 """
 
-import functools
 import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.dates import today as portal_today
+from portal.pagecache import cached_page, catalogue_revision
 from portal.params import positive_int
 
 from . import diffs
@@ -158,34 +155,11 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
 COUNTS_SECONDS = 300
 
 
-PAGE_SECONDS = 300  # a cached part of a page is kept at most this long
-
-
 def catalogue_version() -> str:
-    """A cache key part that changes when the catalogue does, read in one cheap query.
-
-    ``CatalogueRevision`` counts every save and delete of what a policy page shows — a
-    document, a measure, its links, intake and workflow — whether in the admin, a load
-    command or a service (signals, see ``policies.apps.connect_revision``); the largest id
-    of the admin's change log and of the search index, and the number of documents, add
-    what bulk writes (an importer's ``bulk_create``) leave unsignalled. Each is read off an
-    index end, whatever the catalogue's size."""
-    from django.contrib.admin.models import LogEntry
-
-    from .models import CatalogueRevision, MeasureGram
-
-    quote = connection.ops.quote_name
-    parts = [
-        f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"
-        for model in (LogEntry, MeasureGram, Measure, PolicyDocument)
-    ]
-    parts.append(f"(SELECT COUNT(*) FROM {quote(PolicyDocument._meta.db_table)})")
-    revision = CatalogueRevision._meta
-    parts.append(f"(SELECT MAX({quote('value')}) FROM {quote(revision.db_table)})")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        row = cursor.fetchone()
-    return ".".join(str(value or 0) for value in row)
+    """A cache key part that changes when the catalogue does: the catalogue's revision
+    (``CatalogueRevision``, bumped by every write of what a policy page shows; one indexed
+    read of one row)."""
+    return str(catalogue_revision())
 
 
 def topic_city_counts(topic) -> dict[int, int]:
@@ -323,31 +297,13 @@ def measure_page_data(pk) -> dict:
 
 
 @require_GET
+@cached_page
 def measure_detail(request, pk):
-    """A measure's page. Its parts are cached (the template's ``{% cache %}`` blocks) per
-    measure, catalogue version and day; the measure and what the page shows are loaded only
-    when a part must be rendered, so a page served from the cache runs one query, the
-    version's. A missing measure is a 404 as soon as the first part needs it."""
-    data = functools.cache(lambda: measure_page_data(pk))
-
-    def lazy(name):
-        return SimpleLazyObject(lambda: data()[name])
-
+    """A measure's page (stored whole by the page cache, ``portal.pagecache``)."""
     return render(
         request,
         "policies/measure_detail.html",
-        {
-            "pk": pk,
-            "version": catalogue_version(),
-            "language": get_language(),
-            "page_seconds": PAGE_SECONDS,
-            "today": portal_today(),
-            "measure": lazy("measure"),
-            "document": lazy("document"),
-            "related": lazy("related"),
-            "revisions": lazy("revisions"),
-            "crumbs": lazy("crumbs"),
-        },
+        {**measure_page_data(pk), "today": portal_today()},
     )
 
 
@@ -440,6 +396,7 @@ def table_of_contents(measures) -> list[dict]:
 
 
 @require_GET
+@cached_page
 def document_detail(request, pk):
     # a retired document's page keeps answering, saying so; it lists its public measures
     document = get_object_or_404(
@@ -503,6 +460,7 @@ def document_detail(request, pk):
 
 
 @require_GET
+@cached_page
 def document_version(request, pk, number):
     """An earlier version of a document, as it was: its text and measures, and what replaced it."""
     version = get_object_or_404(
@@ -539,6 +497,7 @@ def document_source_file(request, pk):
 
 
 @require_GET
+@cached_page
 def city_detail(request, slug):
     city = get_object_or_404(City, slug=slug)
     today = portal_today()
@@ -644,6 +603,7 @@ def contacts_by_office(department) -> list[dict]:
 
 
 @require_GET
+@cached_page
 def department_detail(request, pk):
     department = get_object_or_404(
         Department.objects.select_related("city", "district__city"), pk=pk
@@ -671,6 +631,7 @@ def department_detail(request, pk):
 
 
 @require_GET
+@cached_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     today = portal_today()

@@ -26,6 +26,7 @@ from policies.models import City, Measure, PolicyDocument, Topic
 from policies.views import COUNTS_SECONDS, catalogue_version
 from portal.context_processors import site_context
 from portal.dates import today as portal_today
+from portal.pagecache import cached_page
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def catalogue_counts(today):
 
 
 @require_GET
+@cached_page
 def home(request):
     today = portal_today()
     counts = catalogue_counts(today)

@@ -33,6 +33,7 @@ from policies import search, taxonomy
 from policies.formatting import quote_title
 from policies.models import (
     PERIOD_FIELDS,
+    CatalogueRevision,
     Chapter,
     City,
     Department,
@@ -870,3 +871,4 @@ def _after_write(measures: list[Measure], retired: list[Measure] = ()) -> None:
     needing = {m.pk: m for m in [*measures, *Measure.objects.filter(grams=None)]}
     if needing:
         search.reindex_measures(list(needing.values()))
+    CatalogueRevision.bump()  # bulk writes (links, notes, the index) send no signals

@@ -1,6 +1,6 @@
 """A measure's page is served from the cache until the catalogue changes, and only then.
 
-The page's parts are cached per measure, catalogue version and day (policies.views); a page
+The page is stored whole per catalogue revision and day (portal.pagecache); a page
 served from the cache runs one query. A staff edit in the admin, a save that reindexes the
 measure, and the passing of a day each show at once.
 """

@@ -1,0 +1,126 @@
+"""The page cache (``portal.pagecache``): one stored page for everybody, each visitor's own
+header, messages and CSRF token filled in, a new key whenever the catalogue changes."""
+
+import re
+
+import pytest
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from applications.models import Intake
+from policies.models import Measure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def measure(catalogue):
+    return Measure.objects.get(document__source__startswith="002_", path_key="3.1")
+
+
+@pytest.fixture
+def staff_user(catalogue):
+    return get_user_model().objects.create_user(
+        "cache_staff", "s@example.com", "pw-cache-1234", is_staff=True
+    )
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_signed_in_visitor_gets_the_stored_page_with_their_own_header(
+    client, measure, staff_user
+):
+    url = measure.get_absolute_url()
+    client.force_login(staff_user)
+    mine = get(client, url)
+    assert mine["X-Page-Cache"] == "miss"
+    page = mine.content.decode()
+    assert "cache_staff" in page and "/admin/" in page  # 退出（cache_staff）, 管理后台
+
+    anonymous = get(Client(), url)
+    assert anonymous["X-Page-Cache"] == "hit"  # the page the signed-in render stored
+    page = anonymous.content.decode()
+    assert "cache_staff" not in page
+    assert 'href="/admin/"' not in page
+    assert "登录" in page
+
+    again = get(client, url)
+    assert again["X-Page-Cache"] == "hit" and "cache_staff" in again.content.decode()
+
+
+def test_a_form_on_a_stored_page_carries_the_visitors_own_csrf_token(measure):
+    url = measure.get_absolute_url()
+    get(Client(), url)  # stored
+    visitor = Client(enforce_csrf_checks=True)
+    page = get(visitor, url)
+    assert page["X-Page-Cache"] == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    assert token != "__csrf_token__"
+    answer = visitor.post(
+        "/text-size/", {"size": "large", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert answer.status_code == 302  # not 403: the token matches this visitor's cookie
+    large = get(visitor, url)
+    assert 'class="text-large"' in large.content.decode()
+    assert large["X-Page-Cache"] == "miss"  # the large-text page is stored apart
+
+
+def test_messages_are_each_visitors_own(rf, measure, client):
+    url = measure.get_absolute_url()
+    get(Client(), url)  # stored without any message
+    session = client.session
+    session.save()
+    # a message waiting for this visitor (as after a redirect)
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    request = rf.get("/")
+    storage = CookieStorage(request)
+    storage.add(messages.SUCCESS, "已保存测试消息")
+    response = get(client, "/")  # any response to carry the cookie
+    storage.update(response)
+    client.cookies.update(response.cookies)
+    page = get(client, url)
+    assert page["X-Page-Cache"] == "hit"
+    assert "已保存测试消息" in page.content.decode()
+    assert "已保存测试消息" not in get(Client(), url).content.decode()
+
+
+def test_a_change_of_intake_in_the_admin_shows_at_once(client, measure):
+    url = measure.get_absolute_url()
+    assert "不受理在线申报" not in get(client, url).content.decode()
+    intake = Intake.objects.get(measure=measure)
+    assert intake.accepts
+    intake.accepts = False  # staff stop taking applications online
+    intake.save()
+    page = get(client, url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "不受理在线申报" in page.content.decode()
+
+
+def test_the_next_day_renders_afresh(client, measure, settings):
+    settings.PORTAL_TODAY = "2023-10-16"
+    url = measure.get_absolute_url()
+    assert get(client, url)["X-Page-Cache"] == "miss"
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    settings.PORTAL_TODAY = "2023-10-17"
+    assert get(client, url)["X-Page-Cache"] == "miss"
+
+
+def test_not_found_and_posts_are_never_stored(client, catalogue):
+    assert client.get("/policies/measures/99999999/").status_code == 404
+    response = client.get("/policies/measures/99999999/")
+    assert response.status_code == 404 and not response.has_header("X-Page-Cache")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/policies/measures/", "/policies/measures/?q=补贴", "/policies/cities/anshan/"],
+)
+def test_the_catalogue_pages_are_stored(client, catalogue, url):
+    assert get(client, url)["X-Page-Cache"] == "miss"
+    assert get(client, url)["X-Page-Cache"] == "hit"
