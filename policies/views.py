@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -124,10 +124,14 @@ def sharing_topic(
         topic_id=topic_id, measure__retired_at__isnull=True
     ).exclude(measure_id__in=list(excluding))
     if supports:
+        # checked link by link (EXISTS on the through table's (measure, type) index): an IN
+        # over every measure of the support type read them all, tens of thousands at scale
         links = links.filter(
-            measure_id__in=Measure.support_types.through.objects.filter(
-                supporttype_id__in=list(supports)
-            ).values("measure_id")
+            Exists(
+                Measure.support_types.through.objects.filter(
+                    measure_id=OuterRef("measure_id"), supporttype_id__in=list(supports)
+                )
+            )
         )
     if other_city_than is not None:
         # A subquery on the city's few documents, not a join: joining the documents
