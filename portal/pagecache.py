@@ -2,29 +2,31 @@
 
 A catalogue page (a measure, a document, a city, a list…) is the same for every visitor,
 except for a few *personal parts*: the header's account tools (登录, or 退出 with the user's
-name and the admin link), the messages, and the CSRF tokens of its forms. So:
+name and the admin link), the messages, and the CSRF tokens of forms. So:
 
-- a view decorated with ``@cached_page`` is rendered once per **key** — the catalogue's
-  revision, the portal's today, the language, the text size, the host and the full path
-  with its query — and the response body is stored in the cache (Redis when ``REDIS_URL`` is set, so
-  every node shares it);
-- personal parts are holes: rendered through ``{% personal "template.html" %}``, they are
-  stored as a marker and filled in for each request (``fill``), and CSRF tokens are stored
-  as a placeholder and replaced by the request's own. A signed-in user gets the same stored
-  page as everybody, with their own header;
-- the key changes, so a page is never stale, when the catalogue does
-  (``policies.models.CatalogueRevision``: every save or delete of what a page shows bumps
-  it, in the writer's transaction, whatever node or command wrote it) and at midnight
-  (today is part of the key: validity statuses change then). Old entries are never read
-  again and expire (``PAGE_SECONDS``).
+- a view decorated with ``@cached_page`` is rendered once per **key** and stored, split at
+  its personal parts, in the cache (Redis when ``REDIS_URL`` is set: every node shares it);
+- personal parts are holes: rendered through ``{% personal "template.html" %}``, stored as
+  a marker and filled in for each request (``fill``: a join); a CSRF token is a hole too. A
+  signed-in user gets the page everybody gets, with their own header; an anonymous reader
+  with no message waiting gets parts rendered once per process;
+- the key holds everything a page depends on besides the personal parts, so a stored page
+  is never stale: the release (the templates: a page stored before a deployment is not
+  served after it), the catalogue's revision (``policies.models.CatalogueRevision``: every
+  save or delete of what a page shows bumps it, in the writer's transaction, on whatever
+  node or command wrote it — signals on the models, explicit bumps after bulk writes), the
+  portal's today (validity statuses change at midnight), the language, the text size, the
+  site's identity, the host and the full path with its query. Entries of old keys are never
+  read again and expire (``PAGE_SECONDS``).
 
-Only complete, successful answers to GET and HEAD are stored (a 200 with no cookie of its
-own); anything else is served as rendered.
+Only complete, successful answers to GET and HEAD are stored (a 200 that sets no cookie and
+no Cache-Control of its own); anything else is served as rendered.
 """
 
 import functools
 import hashlib
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,25 +43,46 @@ TEXT_SIZE_COOKIE = "text_size"
 # What a stored page holds instead of a personal part or a CSRF token.
 _HOLE = "<!--personal:{}-->"
 _HOLES = re.compile(r"<!--personal:([\w/.-]+\.html)-->")
-_CSRF_PLACEHOLDER = "__csrf_token__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF = "csrf.html"  # the name of a CSRF token's hole (not a template)
 _STORED_HEADERS = ("Content-Type", "Content-Language")
 
 
 def catalogue_revision() -> int:
-    """The catalogue's revision (one indexed read of one row)."""
+    """The catalogue's revision: one row read by its primary key (plain SQL: on a page
+    served from the cache, building an ORM query cost more than the rest of the answer)."""
+    from django.db import connection
+
     from policies.models import CatalogueRevision
 
-    return CatalogueRevision.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    table = connection.ops.quote_name(CatalogueRevision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _release() -> str:
+    """What this deployment renders with: its templates and static files' names. A page
+    stored by an earlier release (the cache outlives a restart in Redis) is not served."""
+    digest = hashlib.sha256()
+    for directory in [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]:
+        for path in sorted(directory.rglob("*.html")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release()
 
 
 def page_key(request, revision: int | None = None) -> str:
     revision = catalogue_revision() if revision is None else revision
     size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
-    # the host too: the printed page shows its own address
-    where = f"{request.get_host()}{request.get_full_path()}"
+    # the host too (the printed page shows its own address), and the site's identity
+    where = f"{request.get_host()}{request.get_full_path()}{settings.PORTAL_IDENTITY!r}"
     path = hashlib.sha256(where.encode()).hexdigest()[:32]
-    return f"page:{revision}:{portal_today().isoformat()}:{get_language()}:{size}:{path}"
+    day = portal_today().isoformat()
+    return f"page:{RELEASE}:{revision}:{day}:{get_language()}:{size}:{path}"
 
 
 def rendering_for_cache(request) -> bool:
@@ -72,24 +95,46 @@ def hole(template_name: str) -> str:
     return _HOLE.format(template_name)
 
 
-def fill(request, body: str) -> str:
+def split(body: str) -> tuple:
+    """A page to store, cut at its personal parts and CSRF tokens: (text, name, text, name,
+    …, text), a name being a template or ``CSRF``; filling it in is then a join."""
+    body = _CSRF_INPUT.sub(lambda m: m.group(1) + hole(CSRF) + m.group(2), body)
+    return tuple(_HOLES.split(body))
+
+
+def fill(request, parts: tuple) -> str:
     """A stored page with this request's personal parts and CSRF token."""
-    if _CSRF_PLACEHOLDER in body:
-        body = body.replace(_CSRF_PLACEHOLDER, get_token(request))
-    if "<!--personal:" in body:
-        rendered = {}
-
-        def personal(match):
-            name = match.group(1)
-            if name not in rendered:
-                rendered[name] = render_to_string(name, request=request)
-            return rendered[name]
-
-        body = _HOLES.sub(personal, body)
-    return body
+    out = list(parts)
+    rendered = {}
+    for index in range(1, len(out), 2):
+        name = out[index]
+        if name not in rendered:
+            rendered[name] = get_token(request) if name == CSRF else personal_part(request, name)
+        out[index] = rendered[name]
+    return "".join(out)
 
 
-def _storable(request, response) -> bool:
+_ANONYMOUS_PARTS: dict = {}
+
+
+def personal_part(request, name: str) -> str:
+    """A personal part for this request. A visitor with neither a session nor a message
+    waiting (most visitors: anonymous, just reading) gets the same part as every other such
+    visitor, rendered once per process and language."""
+    if anonymous_without_messages(request):
+        key = (name, get_language())
+        if key not in _ANONYMOUS_PARTS:
+            _ANONYMOUS_PARTS[key] = render_to_string(name, request=request)
+        return _ANONYMOUS_PARTS[key]
+    return render_to_string(name, request=request)
+
+
+def anonymous_without_messages(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _storable(response) -> bool:
     return (
         response.status_code == 200
         and not getattr(response, "streaming", False)
@@ -117,18 +162,15 @@ def cached_page(view):
                     response = response.render()
             finally:
                 request._page_cache_render = False
-            if not _storable(request, response):
+            if not _storable(response):
                 return response
-            body = _CSRF_INPUT.sub(
-                rf"\g<1>{_CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
-            )
             headers = {
                 name: response[name] for name in _STORED_HEADERS if response.has_header(name)
             }
-            stored = (body, headers)
+            stored = (split(response.content.decode(response.charset)), headers)
             cache.set(key, stored, PAGE_SECONDS)
-        body, headers = stored
-        response = HttpResponse(fill(request, body), headers=headers)
+        parts, headers = stored
+        response = HttpResponse(fill(request, parts), headers=headers)
         response["X-Page-Cache"] = state
         return response
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from policies import validity
@@ -111,9 +112,14 @@ def search(request):
     return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
+@csrf_exempt
 @require_POST
 def text_size(request):
-    """The larger-text mode (适老化): a cookie that base.html reads; works without JavaScript."""
+    """The larger-text mode (适老化): a cookie that base.html reads; works without JavaScript.
+
+    Exempt from CSRF: it sets a display preference in the visitor's own browser and nothing
+    else — a forged request can only change the text size. Without a token its form needs no
+    CSRF cookie, so a catalogue page from the page cache costs an anonymous reader no token."""
     size = request.POST.get("size")
     target = request.POST.get("next", "")
     # Only a path of this site: ``redirect("0")`` would look "0" up as a view name.

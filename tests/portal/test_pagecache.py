@@ -53,18 +53,28 @@ def test_a_signed_in_visitor_gets_the_stored_page_with_their_own_header(
     assert again["X-Page-Cache"] == "hit" and "cache_staff" in again.content.decode()
 
 
-def test_a_form_on_a_stored_page_carries_the_visitors_own_csrf_token(measure):
+def test_a_form_on_a_stored_page_carries_the_visitors_own_csrf_token(measure, staff_user):
     url = measure.get_absolute_url()
     get(Client(), url)  # stored
     visitor = Client(enforce_csrf_checks=True)
+    visitor.force_login(staff_user)
     page = get(visitor, url)
     assert page["X-Page-Cache"] == "hit"
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
-    assert token != "__csrf_token__"
-    answer = visitor.post(
-        "/text-size/", {"size": "large", "next": url, "csrfmiddlewaretoken": token}
-    )
+    assert "personal" not in token
+    answer = visitor.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
     assert answer.status_code == 302  # not 403: the token matches this visitor's cookie
+    assert "_auth_user_id" not in visitor.session
+
+
+def test_the_text_size_form_needs_no_token_and_its_pages_are_stored_apart(measure):
+    url = measure.get_absolute_url()
+    visitor = Client(enforce_csrf_checks=True)
+    page = get(visitor, url).content.decode()
+    assert "csrfmiddlewaretoken" not in page  # nothing of the visitor's own in it
+    assert "csrftoken" not in visitor.cookies
+    answer = visitor.post("/text-size/", {"size": "large", "next": url})
+    assert answer.status_code == 302
     large = get(visitor, url)
     assert 'class="text-large"' in large.content.decode()
     assert large["X-Page-Cache"] == "miss"  # the large-text page is stored apart
