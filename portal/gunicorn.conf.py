@@ -1,9 +1,9 @@
 """gunicorn configuration for production (`make serve`).
 
 Every value can be overridden with the matching GUNICORN_* environment variable.
-Several nodes running this behind a load balancer share one PostgreSQL (DATABASE_URL)
-and, optionally, one Redis cache (REDIS_URL); nodes keep no state of their own
-except uploaded files, so DJANGO_MEDIA_ROOT must be shared storage when scaling out.
+Several nodes running this behind a load balancer share one PostgreSQL (DATABASE_URL), one
+Redis (REDIS_URL: the page cache and the sessions) and one object store (PORTAL_S3_BUCKET:
+uploads); a node keeps no state of its own (tests/deploy/test_multinode.py runs two).
 """
 
 import multiprocessing

@@ -4,7 +4,10 @@ DJANGO_DEBUG          "1"/"true" turns debug on (off by default; `make run` turn
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names
 DATABASE_URL          sqlite:///path or postgres://user@host:port/name (default: var/portal.sqlite3)
-REDIS_URL             a cache shared by several gunicorn nodes (default: per-process memory)
+REDIS_URL             a cache shared by several gunicorn nodes (default: per-process memory),
+                      which then also holds the sessions (written through to the database)
+PORTAL_S3_BUCKET      uploads in this S3-compatible bucket (default: files under DJANGO_MEDIA_ROOT);
+                      PORTAL_S3_ENDPOINT_URL, PORTAL_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 DJANGO_EMAIL_BACKEND  default: the console; DJANGO_EMAIL_HOST/PORT for SMTP
 The README lists the rest.
 """
@@ -175,6 +178,36 @@ STORAGES = {
 # Uploaded application materials live outside the static files and are served
 # only through a permission-checking view, never by URL.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
+# Several nodes: uploads in an S3-compatible object store (django-storages) when
+# PORTAL_S3_BUCKET is set, instead of MEDIA_ROOT. The code only uses the storage API (save,
+# open, exists, delete), so the same views serve them; objects are private and never linked
+# to (a signed URL, if anything ever asked for one, would last PORTAL_S3_URL_SECONDS).
+PORTAL_S3_BUCKET = os.environ.get("PORTAL_S3_BUCKET", "")
+if PORTAL_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PORTAL_S3_BUCKET,
+            "location": os.environ.get("PORTAL_S3_PREFIX", "").strip("/"),
+            # empty: Amazon S3 itself; else the store's address (MinIO, OSS, OBS, moto…)
+            "endpoint_url": os.environ.get("PORTAL_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PORTAL_S3_REGION") or None,
+            # "path" for stores that do not serve bucket.host names (MinIO, moto); default auto
+            "addressing_style": os.environ.get("PORTAL_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; when unset, boto3's own chain
+            # (instance role, ~/.aws) supplies them
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # "private" by default; PORTAL_S3_ACL= (empty) sends none, for buckets whose
+            # ACLs are disabled (then the bucket's policy alone must keep them private)
+            "default_acl": os.environ.get("PORTAL_S3_ACL", "private") or None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("PORTAL_S3_URL_SECONDS", "60")),
+            # a name already taken gets a suffix, as on the file system (never overwritten)
+            "file_overwrite": False,
+        },
+    }
 UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -272,8 +305,13 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # for a Redis shared with other sites (or test runs): keys start with it
+            "KEY_PREFIX": os.environ.get("PORTAL_CACHE_KEY_PREFIX", ""),
         }
     }
+    # Sessions are read from Redis and written through to the database, so that any node
+    # reads them at cache speed and none is lost when Redis restarts or is flushed.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Each worker process keeps its own. Django's default of 300 entries holds the parts of
     # 75 measure pages: at 100,000 measures it was evicting them as fast as it cached them.
