@@ -1,10 +1,16 @@
 """Benchmark: evaluate one enterprise profile against 10,000 synthetic eligibility rules.
 
-Target: under 100 ms of CPU time (wall-clock time is printed too; on a busy shared machine it
+Target: at most 50 ms of CPU time (wall-clock time is printed too; on a busy shared machine it
 also counts the time other processes held the CPU). The evaluator is pure Python (no database), so this needs no Django
 setup; the rules are generated from the formula kinds the real documents use (fixed, up_to,
 percent_of with cap, tiers, stages, per_unit, rate_capped, max_of/sum_of with ``when``), each
 checked by the schema validator before timing.
+
+Each rule carries a version, as a rule read from the database does
+(``services.rule_input``): it is compiled once, by the first evaluation (timed apart, "first
+evaluation, compiling"), and the timed evaluations run compiled — as every request after the
+first does until the rule is saved again. The interpreter (``compiled=False``, the reference
+the compiled rules are tested against) is timed too, for comparison.
 
     .venv/bin/python bench/eligibility_bench.py          # prints one result line
     from bench.eligibility_bench import run; run()       # returns a dict (bench/run.py)
@@ -24,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from policies import validity  # noqa: E402
 from policies.eligibility import evaluator, schema  # noqa: E402
 
-TARGET_MS = 100
+TARGET_MS = 50
 SEED = 20241202
 
 FLAGS = [f"flag_{i}" for i in range(20)]
@@ -121,6 +127,7 @@ def synthetic_rules(count, seed=SEED):
         rules.append(
             evaluator.RuleInput(
                 measure_id=index,
+                version=("bench", seed, count, index),  # compiled once, as a rule row is
                 conditions=conditions,
                 benefit=benefit,
                 period=validity.Period(
@@ -164,39 +171,57 @@ def profile(seed=SEED):
     return answers
 
 
-def run(rules=10_000, repeat=9):
+def _timed(answers, synthetic, infos, repeat, compiled=True):
+    """(results, summary, wall timings, CPU timings) of ``repeat`` evaluations."""
+    timings, cpu_timings = [], []
+    for _ in range(repeat):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        results = evaluator.evaluate(
+            answers, synthetic, infos, AS_OF, PARAMETERS, compiled=compiled
+        )
+        summary = evaluator.summarize(results)
+        cpu_timings.append((time.process_time() - cpu_start) * 1000)
+        timings.append((time.perf_counter() - start) * 1000)
+    return results, summary, timings, cpu_timings
+
+
+def run(rules=10_000, repeat=9, reference=False):
+    """One profile against ``rules`` synthetic rules, ``repeat`` times; with ``reference``,
+    the interpreter is timed as well (``interpreted_cpu_median_ms``)."""
     infos = questions()
     synthetic = synthetic_rules(rules)
     for rule in synthetic:  # the synthetic rules are real rules: they pass the validator
         errors = schema.validate_conditions(rule.conditions) + schema.validate_benefit(rule.benefit)
         assert not errors, errors
     answers = profile()
-    evaluator.evaluate(answers, synthetic, infos, AS_OF, PARAMETERS)  # warm up
-    timings, cpu_timings = [], []
-    for _ in range(repeat):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        results = evaluator.evaluate(answers, synthetic, infos, AS_OF, PARAMETERS)
-        summary = evaluator.summarize(results)
-        cpu_timings.append((time.process_time() - cpu_start) * 1000)
-        timings.append((time.perf_counter() - start) * 1000)
+    compiling = time.process_time()
+    evaluator.evaluate(answers, synthetic, infos, AS_OF, PARAMETERS)  # compiles every rule once
+    compiling = (time.process_time() - compiling) * 1000
+    results, summary, timings, cpu_timings = _timed(answers, synthetic, infos, repeat)
     median = statistics.median(timings)
     cpu_median = statistics.median(cpu_timings)
     groups = {}
     for result in results:
         groups[result.group] = groups.get(result.group, 0) + 1
-    return {
+    outcome = {
         "name": "eligibility",
         "rules": rules,
         "median_ms": round(median, 1),
         "best_ms": round(min(timings), 1),
         "cpu_median_ms": round(cpu_median, 1),
+        "cpu_best_ms": round(min(cpu_timings), 1),
+        "first_cpu_ms": round(compiling, 1),
         "target_ms": TARGET_MS,
         # judged on this process's CPU time: on a shared machine, wall-clock time also
         # counts the time other processes held the CPU (both are printed)
-        "ok": cpu_median < TARGET_MS,
+        "ok": cpu_median <= TARGET_MS,
         "groups": groups,
         "eligible_total_max": summary.eligible_max,
     }
+    if reference:
+        *_, interpreted = _timed(answers, synthetic, infos, repeat, compiled=False)
+        outcome["interpreted_cpu_median_ms"] = round(statistics.median(interpreted), 1)
+    return outcome
 
 
 def questionnaire(rules=10_000):
@@ -258,10 +283,16 @@ def questionnaire(rules=10_000):
 def line(result):
     verdict = "OK" if result["ok"] else "SLOW"
     groups = "，".join(f"{k} {v}" for k, v in sorted(result["groups"].items()))
+    reference = (
+        f"; interpreted: CPU median {result['interpreted_cpu_median_ms']} ms"
+        if "interpreted_cpu_median_ms" in result
+        else ""
+    )
     return (
         f"eligibility: 1 profile × {result['rules']:,} rules: CPU median {result['cpu_median_ms']} ms "
-        f"(wall median {result['median_ms']} ms, best {result['best_ms']} ms; "
-        f"target < {result['target_ms']} ms) {verdict} [{groups}]"
+        f"(best {result['cpu_best_ms']} ms; wall median {result['median_ms']} ms, best {result['best_ms']} ms; "
+        f"target ≤ {result['target_ms']} ms) {verdict} [{groups}]; "
+        f"first evaluation, compiling: CPU {result['first_cpu_ms']} ms{reference}"
     )
 
 
@@ -274,7 +305,7 @@ def questionnaire_line(result, rules=10_000):
 
 
 if __name__ == "__main__":
-    outcome = run()
+    outcome = run(reference=True)
     print(line(outcome))
     print(questionnaire_line(questionnaire()))
     sys.exit(0 if outcome["ok"] else 1)

@@ -71,7 +71,17 @@ def rule_input(measure):
         note=rule.note,
         period=rule.period,
         draft=draft,
+        version=_version(rule),
     )
+
+
+def _version(rule):
+    """What identifies the rule's conditions and formula for ``evaluator`` to compile them
+    once: every ``save()`` sets ``updated_at`` anew (an edit in the admin is compiled afresh
+    by the next evaluation, in every process). None for a rule not saved: interpreted."""
+    if rule.pk is None or rule.updated_at is None:
+        return None
+    return ("eligibility_rule", rule.pk, rule.updated_at)
 
 
 # Rules whose questions are asked: in force on the 测算日期, or 时效未明 (the text does not say

@@ -1,0 +1,235 @@
+"""Compiled rules (``policies.eligibility.compiled``) give exactly what the interpreter gives.
+
+* on arbitrary answers and days, over every curated rule and over the benchmark's synthetic
+  rules, ``evaluate(..., compiled=True)`` and ``compiled=False`` return equal results (every
+  field, the steps and failed conditions included) and the same words;
+* a rule saved in the admin is compiled afresh for the next evaluation;
+* a rule that does not validate is interpreted, never compiled; the cache stays bounded.
+
+(No timing is asserted here: performance is measured by bench/eligibility_bench.py.)
+"""
+
+import dataclasses
+import datetime
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policies.eligibility import compiled, evaluator, kinds
+
+from .fixturedata import answer_strategy, asked_keys, encoded_rules, parameters, questions, rules
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "eligibility_bench.py"
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("eligibility_bench", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_bench()
+
+
+def versioned(rule_inputs, tag):
+    """The rules with a version each, as ``services.rule_input`` gives them."""
+    return [dataclasses.replace(rule, version=(tag, repr(rule.measure_id))) for rule in rule_inputs]
+
+
+# every curated rule (encoded and not), with a version: compiled when encoded
+CURATED = versioned(rules().values(), "test_compiled.curated")
+KEYS = asked_keys()
+
+junk = st.one_of(
+    st.none(),
+    st.text(max_size=5),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.lists(st.text(max_size=3), max_size=3),
+)
+curated_answers = st.one_of(
+    st.fixed_dictionaries({}, optional={key: answer_strategy(key) for key in KEYS}),
+    st.dictionaries(st.sampled_from(KEYS), junk, max_size=12),
+)
+days = st.dates(min_value=datetime.date(2022, 1, 1), max_value=datetime.date(2027, 12, 31))
+
+
+def assert_same(answers, rule_inputs, infos, day, parameter_series):
+    interpreted = evaluator.evaluate(
+        answers, rule_inputs, infos, day, parameter_series, compiled=False
+    )
+    fast = evaluator.evaluate(answers, rule_inputs, infos, day, parameter_series)
+    assert len(fast) == len(interpreted)
+    for mine, reference in zip(fast, interpreted, strict=True):
+        assert mine == reference, reference.measure_id
+        assert mine.computation == reference.computation
+        assert mine.failed == reference.failed
+        assert mine.amount_text == reference.amount_text
+    assert evaluator.summarize(fast) == evaluator.summarize(interpreted)
+    return fast
+
+
+def test_every_curated_rule_compiles():
+    for key, rule in encoded_rules().items():
+        assert compiled.compile_rule(rule.conditions, rule.benefit) is not None, key
+
+
+@SETTINGS
+@given(answers=curated_answers, day=days)
+def test_compiled_curated_rules_give_what_the_interpreter_gives(answers, day):
+    assert_same(answers, CURATED, questions(), day, parameters())
+
+
+def bench_answers():
+    values = {key: st.booleans() for key in bench.FLAGS}
+    values |= {
+        key: st.one_of(
+            st.integers(min_value=0, max_value=100_000),
+            st.decimals(min_value=0, max_value=100_000, places=2).map(float),
+        )
+        for key in bench.FIGURES
+    }
+    values |= {key: st.integers(min_value=0, max_value=60) for key in bench.COUNTS}
+    values |= {key: st.sampled_from(options) for key, options in bench.CHOICES.items()}
+    keys = list(values)
+    return st.one_of(
+        st.fixed_dictionaries({}, optional=values),
+        st.dictionaries(st.sampled_from(keys), junk, max_size=12),
+    )
+
+
+@SETTINGS
+@given(
+    answers=bench_answers(),
+    seed=st.integers(min_value=0, max_value=50),
+    day=st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2026, 12, 31)),
+)
+def test_compiled_synthetic_rules_give_what_the_interpreter_gives(answers, seed, day):
+    synthetic = bench.synthetic_rules(150, seed=seed)
+    assert all(rule.version is not None for rule in synthetic)
+    assert_same(answers, synthetic, bench.questions(), day, bench.PARAMETERS)
+
+
+def test_the_benchmark_profile_gives_the_same_results():
+    synthetic = bench.synthetic_rules(2000)
+    assert_same(bench.profile(), synthetic, bench.questions(), bench.AS_OF, bench.PARAMETERS)
+
+
+def test_a_rule_that_does_not_validate_is_interpreted():
+    odd = evaluator.RuleInput(
+        measure_id="odd",
+        conditions={"all": [{"no_such_operator": ["x", 1]}, {"is_true": "flag_1"}]},
+        benefit={"kind": "fixed", "amount": 100},
+        version=("test_compiled", "odd"),
+    )
+    assert compiled.compile_rule(odd.conditions, odd.benefit) is None
+    assert compiled.compiled(odd) is None
+    for answers in ({}, {"flag_1": True}, {"flag_1": False}):
+        assert_same(answers, [odd], bench.questions(), bench.AS_OF, bench.PARAMETERS)
+
+
+def test_a_rule_without_a_version_is_interpreted():
+    (rule,) = bench.synthetic_rules(1)
+    plain = dataclasses.replace(rule, version=None)
+    assert compiled.compiled(plain) is None
+    assert_same(bench.profile(), [plain, rule], bench.questions(), bench.AS_OF, bench.PARAMETERS)
+
+
+def test_results_share_one_empty_list_that_nobody_can_change():
+    (result,) = evaluator.evaluate(
+        {"flag_1": False},
+        [
+            evaluator.RuleInput(
+                measure_id=1,
+                conditions={"all": [{"is_true": "flag_1"}]},
+                benefit={"kind": "fixed", "amount": 100},
+                version=("test_compiled", "empty"),
+            )
+        ],
+        bench.questions(),
+        bench.AS_OF,
+    )
+    assert result.verdict == evaluator.INELIGIBLE
+    assert result.missing == [] and result.benefits == []
+    with pytest.raises(TypeError):
+        result.missing.append("x")
+    assert evaluator.EMPTY == []
+
+
+def test_the_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr(compiled, "MAX_CACHED", 20)
+    before = dict(compiled._cache)
+    try:
+        compiled.clear()
+        synthetic = bench.synthetic_rules(100, seed=999)
+        assert_same(bench.profile(), synthetic, bench.questions(), bench.AS_OF, bench.PARAMETERS)
+        assert len(compiled._cache) <= 20
+    finally:
+        compiled.clear()
+        compiled._cache.update(before)
+
+
+def test_kinds_and_compilers_agree():
+    assert set(compiled._COMPILERS) == set(kinds.CONDITIONS)
+    assert set(compiled._KINDS) == set(kinds.FORMULAS)
+
+
+# ---------------------------------------------------------------------------- the database
+
+
+@pytest.mark.django_db
+def test_a_rule_saved_in_the_admin_is_compiled_afresh_for_the_next_check(yingkou):
+    from policies.eligibility import services
+    from policies.eligibility.models import EligibilityRule
+
+    day = datetime.date(2024, 6, 30)
+    rule = (
+        EligibilityRule.objects.encoded()
+        .filter(measure__document__city=yingkou)
+        .select_related("measure")
+        .first()
+    )
+    measure_id = rule.measure_id
+
+    def result_of_measure():
+        outcome = services.run_check(yingkou, {}, day)
+        for entries in outcome.groups.values():
+            for entry in entries:
+                if entry.measure.pk == measure_id:
+                    return entry.result
+        raise AssertionError("measure not evaluated")
+
+    before = result_of_measure()
+    version = ("eligibility_rule", rule.pk, rule.updated_at)
+    assert version in compiled._cache
+
+    rule.conditions = {"all": []}
+    rule.benefit = {"kind": "fixed", "amount": 123_456, "label": "改后的定额"}
+    rule.save()
+
+    after = result_of_measure()
+    assert ("eligibility_rule", rule.pk, rule.updated_at) in compiled._cache
+    assert rule.updated_at != version[2]
+    assert after.verdict == evaluator.ELIGIBLE
+    assert (after.amount_min, after.amount_max) == (123_456, 123_456)
+    assert after.computation == [f"改后的定额：{evaluator.format_yuan(123_456)}"]
+    assert (before.amount_min, before.amount_max) != (123_456, 123_456)
+
+
+@pytest.mark.django_db
+def test_a_whole_city_checks_the_same_compiled_and_interpreted(yingkou):
+    from policies.eligibility import services
+    from policies.eligibility.models import parameter_series
+
+    measures = services.city_measures(yingkou)
+    rule_inputs = [services.rule_input(measure) for measure in measures]
+    assert any(rule.version is not None for rule in rule_inputs)
+    infos = {key: question.info() for key, question in services.all_questions().items()}
+    for answers in ({}, {key: True for key, info in infos.items() if info.type == "yes_no"}):
+        assert_same(answers, rule_inputs, infos, datetime.date(2024, 6, 30), parameter_series())
