@@ -6,7 +6,7 @@ Every filter is a GET parameter, so a result list can be bookmarked and shared:
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,16 @@ from portal.dates import today as portal_today
 from portal.params import positive_int
 
 from . import validity
-from .models import City, Department, Measure, PolicyDocument, SupportType, Topic
+from .models import (
+    City,
+    Department,
+    Measure,
+    MeasureDepartment,
+    MeasureFacet,
+    PolicyDocument,
+    SupportType,
+    Topic,
+)
 
 CHOICE_LIMIT = 150  # at most this many departments or documents in a drop-down
 
@@ -232,6 +241,61 @@ class MeasureFilter(django_filters.FilterSet):
 
             return order_by_rank(queryset, self.form.cleaned_data.get("q"))
         return queryset.order_by("document_id", "position")
+
+    def listing(self):
+        """The filtered list as ``MeasureFacet`` rows, ordered as ``qs`` is (ties by measure
+        id): ``values_list("measure_id")`` of them is a page's ids, and ``count()`` counts in
+        the (kind, value, document, position, …) index alone. ``None`` when there are search
+        words or the date sort (those go through ``qs``). Unfiltered (an unbound filter set, the
+        list's first visit) it is every public measure in that same order.
+
+        The rows read are those of the chosen topic, else of the chosen support type, else
+        every public measure's (kind ``ALL``); the other filters are conditions on the copied
+        columns (the period through ``validity.filter_q``, as on ``Measure``), a subquery on
+        the city's documents, or an ``EXISTS`` on a link table for a second facet."""
+        if self.is_bound and self.errors:
+            return None
+        data = self.form.cleaned_data if self.is_bound else {}  # unbound: no filters
+        if (data.get("q") or "").strip() or data.get("sort") == Sort.DATE:
+            return None
+        topic, support = data.get("topic"), data.get("support_type")
+        if topic is not None:
+            rows = MeasureFacet.objects.filter(kind=MeasureFacet.TOPIC, value=topic.pk)
+        elif support is not None:
+            rows = MeasureFacet.objects.filter(kind=MeasureFacet.SUPPORT_TYPE, value=support.pk)
+        else:
+            rows = MeasureFacet.objects.filter(kind=MeasureFacet.ALL, value=0)
+        if topic is not None and support is not None:
+            rows = rows.filter(
+                Exists(
+                    Measure.support_types.through.objects.filter(
+                        measure_id=OuterRef("measure_id"), supporttype_id=support.pk
+                    )
+                )
+            )
+        if data.get("city") is not None:
+            rows = rows.filter(document_id__in=documents_where(city=data["city"]))
+        if data.get("document") is not None:
+            rows = rows.filter(document_id=data["document"].pk)
+        if data.get("department") is not None:
+            rows = rows.filter(
+                Exists(
+                    MeasureDepartment.objects.filter(
+                        measure_id=OuterRef("measure_id"), department_id=data["department"].pk
+                    )
+                )
+            )
+        if data.get("status"):
+            rows = rows.filter(validity.filter_q(data["status"], self.today))
+        if data.get("has_amount"):
+            rows = rows.filter(max_amount_yuan__isnull=False)
+        if data.get("free_of_application"):
+            rows = rows.filter(free_of_application=True)
+        if data.get("sort") == Sort.AMOUNT:
+            return rows.order_by(
+                F("max_amount_yuan").desc(nulls_last=True), "document_id", "position", "measure_id"
+            )
+        return rows.order_by("document_id", "position", "measure_id")
 
     def searches_only(self):
         """Whether the search words are the only filter (sorting and paging aside): then the

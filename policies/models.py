@@ -873,3 +873,62 @@ class DocumentDraft(models.Model):
 
     def __str__(self):
         return self.title or self.source_filename or f"待发布文件 {self.pk}"
+
+
+class MeasureFacet(models.Model):
+    """What the measure list filters and counts on, one row per public measure and facet:
+    ``kind`` ``ALL`` (every public measure, ``value`` 0), ``TOPIC`` (one row per topic of the
+    measure, ``value`` its id) and ``SUPPORT_TYPE`` (likewise), each with a copy of the
+    measure's document, position, period and amount.
+
+    Maintained by the database itself (triggers created by migration 0011, on SQLite and
+    PostgreSQL): every insert, update and delete of a measure or of its topic and support
+    type links — ``save()``, ``QuerySet.update()``, ``bulk_create``, raw SQL alike — rewrites
+    the measure's rows, and a retired measure has none. So a filtered list reads an index
+    range of this narrow table (``measurefacet_list``: a page in order, and the count in the
+    index alone) instead of joining links to the measures' wide rows. A draft document's
+    measures and a city's documents are still asked of the documents at query time, so a
+    document's changes need no copy here. See ``policies.filters.MeasureFilter.listing``."""
+
+    ALL, TOPIC, SUPPORT_TYPE = 0, 1, 2
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField()
+    document = models.ForeignKey(
+        PolicyDocument,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    position = models.PositiveIntegerField(default=0)
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+    validity_kind = models.CharField(max_length=16, choices=validity.Kind.choices)
+    max_amount_yuan = models.BigIntegerField(null=True)
+    free_of_application = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[
+                    "kind",
+                    "value",
+                    "document",
+                    "position",
+                    "measure",
+                    "valid_until",
+                    "valid_from",
+                    "validity_kind",
+                    "max_amount_yuan",
+                    "free_of_application",
+                ],
+                name="measurefacet_list",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id}:{self.kind}:{self.value}"

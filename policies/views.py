@@ -212,6 +212,15 @@ def result_page(request, filterset):
     from policies.search import count_in_index, query_terms
 
     query = filterset.query
+    listing = filterset.listing()
+    if listing is not None:  # no search words: the facet rows' index, a page and a count
+        page = paginate(request, listing.values_list("measure_id"))
+        ids = [row[0] for row in page.object_list]
+        found = list_cards(Measure.objects.filter(pk__in=ids)).in_bulk()
+        page.object_list = [found[pk] for pk in ids if pk in found]
+        for measure in page.object_list:
+            measure.search_rank = 0
+        return page
     queryset = filterset.qs
     rows = queryset.values_list("pk", "search_rank") if query else queryset.values_list("pk")
     count = None
