@@ -152,9 +152,7 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         key = page_key(request)
         stored = cache.get(key)
-        state = "hit"
         if stored is None:
-            state = "miss"
             request._page_cache_render = True
             try:
                 response = view(request, *args, **kwargs)
@@ -167,11 +165,15 @@ def cached_page(view):
             headers = {
                 name: response[name] for name in _STORED_HEADERS if response.has_header(name)
             }
-            stored = (split(response.content.decode(response.charset)), headers)
-            cache.set(key, stored, PAGE_SECONDS)
+            parts = split(response.content.decode(response.charset))
+            cache.set(key, (parts, headers), PAGE_SECONDS)
+            # the rendered response itself (its context stays readable), holes filled in
+            response.content = fill(request, parts)
+            response["X-Page-Cache"] = "miss"
+            return response
         parts, headers = stored
         response = HttpResponse(fill(request, parts), headers=headers)
-        response["X-Page-Cache"] = state
+        response["X-Page-Cache"] = "hit"
         return response
 
     return wrapper
