@@ -60,8 +60,10 @@ serve: $(VENV)/.stamp-run | var
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn -c portal/gunicorn.conf.py
 
+# `make bench DB=postgres` for PostgreSQL (127.0.0.1:5432, user postgres); BENCH_SIZES,
+# BENCH_QUICK=1 and the rest: see bench/run.py.
 bench: $(VENV)/.stamp-test | var
-	$(PY) bench/run.py
+	$(if $(DB),BENCH_DB=$(DB)) $(PY) bench/run.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,4 +1,4 @@
-"""Build the synthetic benchmark catalogue: 100,000 measures across 300 cities.
+"""Build the synthetic benchmark catalogue: 100,000 measures across 300 cities (BENCH_MEASURES).
 
 Run as a script with DATABASE_URL pointing at the benchmark's own SQLite file (bench/run.py
 does this); it refuses any other database. The text is realistic: phrase banks are cut from
@@ -23,8 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-N_CITIES = 300
-N_MEASURES = 100_000
+# BENCH_MEASURES (bench/run.py sets it) scales the catalogue: cities, and so documents,
+# in proportion (300 cities at 100,000 measures), about 56 measures per document at any size.
+N_MEASURES = int(os.environ.get("BENCH_MEASURES", "100000"))
+N_CITIES = max(1, round(300 * N_MEASURES / 100_000))
 DOCUMENTS_PER_CITY = 6
 CHAPTERS_PER_DOCUMENT = 5
 DEPARTMENTS_PER_CITY = 20

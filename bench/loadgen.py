@@ -1,6 +1,7 @@
-"""A small HTTP/1.1 load generator on asyncio (standard library only), for 127.0.0.1.
+"""A small HTTP/1.1 load generator on asyncio (standard library only), for 127.0.0.1, and
+a driver for wrk.
 
-Two measurements:
+Three measurements:
 
 ``fixed_rate(port, paths, rate, duration)``
     Sends requests on a fixed schedule (``rate`` per second), whatever the server's speed,
@@ -11,17 +12,33 @@ Two measurements:
     ``concurrency`` connections each send the next request as soon as the previous answer is
     in: the server's throughput (requests/s).
 
-Paths are taken in turn from the list given. Every response must be 200; others are counted
-as errors. Loops are bounded in count and time.
+``wrk_loop(port, paths, concurrency, duration)``
+    The same closed loop run by wrk (C, one thread: ``wrk -t1 -c<concurrency>`` with
+    bench/wrk.lua cycling through the paths). A Python client costs about as much CPU per
+    request as a cheap page does to serve, so on a 2-core machine the asyncio loop takes a
+    large share of the server's CPU and understates its throughput; wrk takes far less.
+    ``have_wrk()`` says whether it is installed; bench/run.py falls back to ``closed_loop``
+    (and says so) when it is not.
+
+Paths are taken in turn from the list given. Every response must be 200 (2xx for wrk); others
+are counted as errors. Loops are bounded in count and time.
 """
 
 import asyncio
+import json
+import os
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 MAX_CONNECTIONS = 64  # requests outstanding at once; more are counted as errors, not sent
 DRAIN_SECONDS = 15  # how long a fixed-rate run waits for answers after its last send
+WRK = os.environ.get("BENCH_WRK", "wrk")
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
 
 
 @dataclass
@@ -29,13 +46,16 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
+    requests: int | None = None  # wrk counts requests but keeps no list of latencies
+    tool: str = "python"
+    wrk: dict = field(default_factory=dict)  # wrk's own summary (bench/wrk.lua's done())
 
     def error(self, kind: str):
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
     @property
     def count(self):
-        return len(self.latencies_ms)
+        return len(self.latencies_ms) if self.requests is None else self.requests
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -218,6 +238,38 @@ def fixed_rate(port: int, paths: list[str], rate: float, duration: float) -> Res
 
 def closed_loop(port: int, paths: list[str], concurrency: int, duration: float) -> Result:
     return asyncio.run(_closed_loop(port, paths, concurrency, duration))
+
+
+def have_wrk() -> bool:
+    return shutil.which(WRK) is not None
+
+
+def wrk_loop(port: int, paths: list[str], concurrency: int, duration: float) -> Result:
+    """Closed-loop throughput measured by wrk (one thread, ``concurrency`` connections)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as listing:
+        listing.write("\n".join(paths) + "\n")
+    try:
+        done = subprocess.run(
+            [WRK, "-t1", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "10s",
+             "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}/"],
+            env=dict(os.environ, WRK_PATHS=listing.name),
+            capture_output=True, text=True, timeout=duration + 60,
+        )  # fmt: skip
+    finally:
+        os.unlink(listing.name)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed (exit {done.returncode}): {done.stderr or done.stdout}")
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    result = Result(
+        requests=data["requests"], elapsed_s=data["duration_us"] / 1e6, tool="wrk", wrk=data
+    )
+    for kind in ("connect", "read", "write", "timeout"):
+        if data[kind]:
+            result.errors[f"wrk {kind} errors"] = data[kind]
+    if data["non2xx"]:
+        result.errors["not 2xx"] = data["non2xx"]
+    return result
 
 
 def wait_until_up(port: int, path: str, timeout: float = 60) -> None:
