@@ -4,11 +4,15 @@ Every filter is a GET parameter, so a result list can be bookmarked and shared:
 ``?q=补贴&city=anshan&topic=finance&status=in_force&has_amount=on&sort=amount&page=2``.
 """
 
+import hashlib
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import today as portal_today
@@ -184,9 +188,39 @@ class MeasureFilter(django_filters.FilterSet):
         city in China has tens of thousands: then, until a city is chosen, only the selected
         one is listed. Validation still accepts any of them, so bookmarked and linked URLs
         keep working. Whether there are too many is asked first, of the ids alone: loading
-        the first ``CHOICE_LIMIT`` rows to throw them away cost 15 ms a page."""
+        the first ``CHOICE_LIMIT`` rows to throw them away cost 15 ms a page.
+
+        The lists are the same for every page asking with the same city (and selection) until
+        the catalogue changes: they are kept in the cache under the catalogue's revision."""
+        from portal.pagecache import catalogue_revision
+
         form = self.form
-        slug = (self.data.get("city") or "").strip() if self.is_bound else ""
+        bound = self.is_bound
+        slug = (self.data.get("city") or "").strip() if bound else ""
+        selected = {
+            name: (self.data.get(name) or "").strip() if bound else ""
+            for name in ("department", "document")
+        }
+        key = (
+            "list-choices:"
+            + hashlib.sha256(
+                repr((catalogue_revision(self.request), slug, selected, get_language())).encode()
+            ).hexdigest()
+        )
+        choices = cache.get(key)
+        if choices is None:
+            choices = self._long_choices(slug, selected)
+            cache.set(key, choices, 3600)
+        for name, (field_choices, too_many) in choices.items():
+            field = form.fields[name]
+            field.widget.choices = field_choices
+            if too_many:
+                field.help_text = _("选项较多，请先选择城市并查询，再选择此项。")
+                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
+
+    def _long_choices(self, slug, selected) -> dict:
+        form = self.form
+        choices = {}
         departments = Department.objects.select_related("city", "district__city")
         documents = PolicyDocument.objects.select_related("city").only("pk", "title", "city")
         if slug:
@@ -194,21 +228,20 @@ class MeasureFilter(django_filters.FilterSet):
             documents = documents.filter(city__slug=slug)
         for name, queryset in (("department", departments), ("document", documents)):
             field = form.fields[name]
-            too_many = queryset.order_by().values("pk")[CHOICE_LIMIT : CHOICE_LIMIT + 1]
-            if too_many.exists():
-                selected = (self.data.get(name) or "").strip() if self.is_bound else ""
-                pk = positive_int(selected)
+            too_many = queryset.order_by().values("pk")[CHOICE_LIMIT : CHOICE_LIMIT + 1].exists()
+            if too_many:
+                pk = positive_int(selected[name])
                 rows = list(queryset.filter(pk=pk)) if pk is not None else []
-                field.help_text = _("选项较多，请先选择城市并查询，再选择此项。")
-                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
             else:
                 rows = list(queryset)
-            field.widget.choices = [("", field.empty_label)] + [(row.pk, str(row)) for row in rows]
+            options = [("", str(field.empty_label))] + [(row.pk, str(row)) for row in rows]
+            choices[name] = (options, too_many)
         # The short lists as (value, name) rows: model instances for 300 cities cost 3 ms.
         for name in ("city", "topic", "support_type"):
             field = form.fields[name]
             rows = field.queryset.values_list(field.to_field_name, "name")
-            field.widget.choices = [("", field.empty_label), *rows]
+            choices[name] = ([("", str(field.empty_label)), *rows], False)
+        return choices
 
     def filter_query(self, queryset, name, value):
         value = value.strip()

@@ -241,7 +241,9 @@ def result_page(request, filterset):
 @require_GET
 def measure_list(request):
     today = portal_today()
-    filterset = MeasureFilter(request.GET or None, queryset=Measure.objects.all(), today=today)
+    filterset = MeasureFilter(
+        request.GET or None, queryset=Measure.objects.all(), today=today, request=request
+    )
     filterset.limit_long_choices()
     query = filterset.query
     page = result_page(request, filterset)

@@ -48,9 +48,14 @@ CSRF = "csrf.html"  # the name of a CSRF token's hole (not a template)
 _STORED_HEADERS = ("Content-Type", "Content-Language")
 
 
-def catalogue_revision() -> int:
+def catalogue_revision(request=None) -> int:
     """The catalogue's revision: one row read by its primary key (plain SQL: on a page
-    served from the cache, building an ORM query cost more than the rest of the answer)."""
+    served from the cache, building an ORM query cost more than the rest of the answer).
+    Given the request, read once for it (the page's key and what the page caches agree)."""
+    if request is not None:
+        if not hasattr(request, "_catalogue_revision"):
+            request._catalogue_revision = catalogue_revision()
+        return request._catalogue_revision
     from django.db import connection
 
     from policies.models import CatalogueRevision
@@ -76,7 +81,7 @@ RELEASE = _release()
 
 
 def page_key(request, revision: int | None = None) -> str:
-    revision = catalogue_revision() if revision is None else revision
+    revision = catalogue_revision(request) if revision is None else revision
     size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
     # the host too (the printed page shows its own address), and the site's identity
     where = f"{request.get_host()}{request.get_full_path()}{settings.PORTAL_IDENTITY!r}"
