@@ -3,8 +3,9 @@
 Each condition operator (``CONDITIONS``) and each formula kind (``FORMULAS``) is one class
 that knows how to **validate** a rule written in it (messages in Chinese for staff), how to
 **evaluate** it against an enterprise's answers, and how to **explain** it in words a
-shopkeeper understands. ``schema`` and ``evaluator`` only dispatch to these classes; adding a
-kind is adding a class here.
+shopkeeper understands — and how to **compile** it once into a Python function that evaluates
+it the same way (``compile``; ``compiled`` keeps the compiled rules). ``schema``, ``evaluator``
+and ``compiled`` only dispatch to these classes; adding a kind is adding a class here.
 
 Rules are plain JSON data, never code:
 
@@ -26,6 +27,7 @@ Three-valued logic: a condition on an unanswered question is *unknown* (None), n
 
 import datetime
 import math
+import operator as operator_module
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
@@ -196,6 +198,12 @@ class Condition:
     def keys(self, operand) -> list[str]:
         return []
 
+    def compile(self, operand, node):
+        """This condition as a function ``check(values, missing, failed)`` that does what
+        ``check`` does, the operand read once (a rule compiled once: ``compiled``); ``node``
+        is the condition itself, reported in ``failed``."""
+        raise NotImplementedError
+
 
 def validate_condition(node, where="条件", depth=0, ctx=None) -> list[str]:
     ctx = ctx or Context()
@@ -272,6 +280,28 @@ class All(Group):
             missing.extend(local_missing)
         return outcome
 
+    def compile(self, operand, node):
+        from .compiled import condition
+
+        children = [condition(child) for child in operand]
+
+        def check_all(values, missing, failed):
+            outcome = True
+            local_missing, local_failed = [], []
+            for child in children:
+                result = child(values, local_missing, local_failed)
+                if result is False:
+                    outcome = False
+                elif result is UNKNOWN and outcome is True:
+                    outcome = UNKNOWN
+            if outcome is False:
+                failed.extend(local_failed)
+            elif outcome is UNKNOWN:
+                missing.extend(local_missing)
+            return outcome
+
+        return check_all
+
     def describe(self, operand, questions):
         parts = [describe(child, questions) for child in operand]
         if not parts:
@@ -296,6 +326,29 @@ class Any(Group):
         else:
             missing.extend(local_missing)
         return outcome
+
+    def compile(self, operand, node):
+        from .compiled import condition
+
+        children = [condition(child) for child in operand]
+        failing = {"any": operand}
+
+        def check_any(values, missing, failed):
+            outcome = False
+            local_missing, local_failed = [], []
+            for child in children:
+                result = child(values, local_missing, local_failed)
+                if result is True:
+                    return True
+                if result is UNKNOWN:
+                    outcome = UNKNOWN
+            if outcome is False:
+                failed.append((failing, None))
+            else:
+                missing.extend(local_missing)
+            return outcome
+
+        return check_any
 
     def describe(self, operand, questions):
         parts = [self._alternative(child, questions) for child in operand]
@@ -328,6 +381,25 @@ class Not(Condition):
             failed.append(({"not": operand}, None))
             return False
         return True
+
+    def compile(self, operand, node):
+        from .compiled import condition
+
+        inner = condition(operand)
+        failing = {"not": operand}
+
+        def check_not(values, missing, failed):
+            inner_missing = []
+            result = inner(values, inner_missing, [])
+            if result is UNKNOWN:
+                missing.extend(inner_missing)
+                return UNKNOWN
+            if result is True:
+                failed.append((failing, None))
+                return False
+            return True
+
+        return check_not
 
     def describe(self, operand, questions):
         return negated(operand, questions)
@@ -383,6 +455,30 @@ class Leaf(Condition):
             failed.append(({self.operator: operand}, value))
         return bool(result)
 
+    def compile(self, operand, node):
+        key = operand[0]
+        compare = self.compiled_test(operand)
+
+        def check_leaf(values, missing, failed):
+            if key not in values:
+                missing.append(key)
+                return UNKNOWN
+            value = values[key]
+            result = compare(value)
+            if result is UNKNOWN:
+                missing.append(key)
+                return UNKNOWN
+            if not result:
+                failed.append((node, value))
+                return False
+            return True
+
+        return check_leaf
+
+    def compiled_test(self, operand):
+        """``test`` with the operand read once: a function of the answer."""
+        raise NotImplementedError
+
     def test(self, operand, value):
         raise NotImplementedError
 
@@ -399,6 +495,21 @@ class IsTrue(Leaf):
     def test(self, operand, value):
         return value is True
 
+    def compile(self, operand, node):
+        key = operand
+
+        def check_is_true(values, missing, failed):
+            if key not in values:
+                missing.append(key)
+                return UNKNOWN
+            value = values[key]
+            if value is True:
+                return True
+            failed.append((node, value))
+            return False
+
+        return check_is_true
+
     def describe(self, operand, questions):
         return _yes_no_words(questions, operand, True)
 
@@ -410,6 +521,16 @@ COMPARE_WORDS = {
     "ge": "达到",
     "lt": "低于",
     "le": "不超过",
+}
+
+
+COMPARE_OPERATORS = {
+    "eq": operator_module.eq,
+    "ne": operator_module.ne,
+    "gt": operator_module.gt,
+    "ge": operator_module.ge,
+    "lt": operator_module.lt,
+    "le": operator_module.le,
 }
 
 
@@ -442,6 +563,39 @@ class Compare(Leaf):
             return value <= right
         except TypeError:
             return UNKNOWN
+
+    def compile(self, operand, node):
+        if self.operator != "ge":
+            return super().compile(operand, node)
+        key, right = operand  # ``ge``, the most frequent comparison, in one function
+
+        def check_ge(values, missing, failed):
+            if key not in values:
+                missing.append(key)
+                return UNKNOWN
+            value = values[key]
+            try:
+                result = value >= right
+            except TypeError:
+                missing.append(key)
+                return UNKNOWN
+            if not result:
+                failed.append((node, value))
+                return False
+            return True
+
+        return check_ge
+
+    def compiled_test(self, operand):
+        compare, right = COMPARE_OPERATORS[self.operator], operand[1]
+
+        def test_value(value):
+            try:
+                return compare(value, right)
+            except TypeError:
+                return UNKNOWN
+
+        return test_value
 
     def describe(self, operand, questions):
         key, value = operand
@@ -485,6 +639,10 @@ class In(Leaf):
     def test(self, operand, value):
         return value in operand[1]
 
+    def compiled_test(self, operand):
+        options = operand[1]
+        return lambda value: value in options
+
     def describe(self, operand, questions):
         key, options = operand
         names = "或".join(format_value(questions, key, v) for v in options)
@@ -509,6 +667,17 @@ class Between(Leaf):
             return operand[1] <= value <= operand[2]
         except TypeError:
             return UNKNOWN
+
+    def compiled_test(self, operand):
+        low, high = operand[1], operand[2]
+
+        def compare(value):
+            try:
+                return low <= value <= high
+            except TypeError:
+                return UNKNOWN
+
+        return compare
 
     def describe(self, operand, questions):
         key, low, high = operand
@@ -541,6 +710,16 @@ class Has(Leaf):
         if not isinstance(value, (list, tuple, set, frozenset)):
             return UNKNOWN
         return operand[1] in value
+
+    def compiled_test(self, operand):
+        wanted = operand[1]
+
+        def compare(value):
+            if not isinstance(value, (list, tuple, set, frozenset)):
+                return UNKNOWN
+            return wanted in value
+
+        return compare
 
     def describe(self, operand, questions):
         return format_value(questions, operand[0], operand[1])
@@ -669,11 +848,34 @@ def _prefix(formula):
     return f"{formula['label']}：" if formula.get("label") else ""
 
 
+def compiled_figure(key):
+    """``_figure`` for one key, for compiled formulas: the figure, or None (the key appended
+    to ``missing``)."""
+
+    def figure(values, missing):
+        if key in values:
+            value = values[key]
+            if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+                missing.append(key)
+                return None
+            return max(value, 0)
+        missing.append(key)
+        return None
+
+    return figure
+
+
 class Formula:
     kind = ""
 
     def validate(self, formula, here, ctx, depth) -> list[str]:
         return []
+
+    def compile(self, formula):
+        """This kind's computation as a function ``compute(env, missing, steps, excluded)``
+        doing what ``compute`` does, the formula read once (``compiled``): the same steps
+        (this kind's bound ``say`` and its arguments), so the words are the same."""
+        raise NotImplementedError
 
     def compute(self, formula, env, missing, steps, excluded):
         """(minimum, maximum) in yuan; the maximum None when it depends on figures not
@@ -714,6 +916,16 @@ class Fixed(Formula):
             return [f"{here}：amount 必须是不小于 0 的整数（元）"]
         return []
 
+    def compile(self, formula):
+        step = (self.say, formula)  # the same words every time: one tuple
+        amount = formula["amount"]
+
+        def compute(env, missing, steps, excluded):
+            steps.append(step)
+            return amount, amount
+
+        return compute
+
     def compute(self, formula, env, missing, steps, excluded):
         steps.append((self.say, formula))
         return formula["amount"], formula["amount"]
@@ -727,6 +939,16 @@ class Fixed(Formula):
 
 class UpTo(Fixed):
     kind = "up_to"
+
+    def compile(self, formula):
+        step = (self.say, formula)
+        amount = formula["amount"]
+
+        def compute(env, missing, steps, excluded):
+            steps.append(step)
+            return 0, amount
+
+        return compute
 
     def compute(self, formula, env, missing, steps, excluded):
         steps.append((self.say, formula))
@@ -750,6 +972,24 @@ class PercentOf(Formula):
 
     def keys(self, formula):
         return [formula["of"]] if isinstance(formula.get("of"), str) else []
+
+    def compile(self, formula):
+        say, figure = self.say, compiled_figure(formula.get("of"))
+        cap = formula.get("cap")
+        at_most = formula.get("at_most")
+        percent = exact(formula["percent"])
+        numerator, denominator = percent.numerator, percent.denominator * 100
+
+        def compute(env, missing, steps, excluded):
+            value = figure(env.values, missing)
+            if value is None:
+                return 0, cap
+            raw = _floor_div(value * numerator, denominator)
+            amount = raw if cap is None or raw <= cap else cap  # _cap
+            steps.append((say, formula, value, raw, amount))
+            return (0 if at_most else amount), amount
+
+        return compute
 
     def compute(self, formula, env, missing, steps, excluded):
         value = _figure(formula, env.values, missing)
@@ -819,6 +1059,40 @@ class Tiers(Formula):
             if value > high or (value == high and not tier.get("max_inclusive", False)):
                 return False
         return True
+
+    def compile(self, formula):
+        say, say_below = self.say, self.say_below
+        figure = compiled_figure(formula.get("of"))
+        ceiling = self.ceiling(formula)
+        at_most = formula.get("at_most")
+        # each tier's bounds read once (``contains``)
+        tiers = [
+            (
+                tier.get("min"),
+                tier.get("min_inclusive", True),
+                tier.get("max"),
+                tier.get("max_inclusive", False),
+                tier,
+                tier["amount"],
+            )
+            for tier in formula["tiers"]
+        ]
+
+        def compute(env, missing, steps, excluded):
+            value = figure(env.values, missing)
+            if value is None:
+                return 0, ceiling
+            for low, low_inclusive, high, high_inclusive, tier, amount in tiers:
+                if low is not None and (value < low or (value == low and not low_inclusive)):
+                    continue
+                if high is not None and (value > high or (value == high and not high_inclusive)):
+                    continue
+                steps.append((say, formula, value, tier))
+                return (0 if at_most else amount), amount
+            steps.append((say_below, formula, value))
+            return 0, 0
+
+        return compute
 
     def compute(self, formula, env, missing, steps, excluded):
         value = _figure(formula, env.values, missing)
@@ -894,6 +1168,35 @@ class Stages(Formula):
         amounts = [stage["amount"] for stage in formula["stages"]]
         return sum(amounts) if formula.get("mode", "cumulative") == "cumulative" else max(amounts)
 
+    def compile(self, formula):
+        say, say_none = self.say, self.say_none
+        key = formula["of"]
+        ceiling = self.ceiling(formula)
+        single = formula.get("mode", "cumulative") == "single"
+        stages = formula["stages"]
+
+        def compute(env, missing, steps, excluded):
+            values = env.values
+            if key not in values:
+                missing.append(key)
+                return 0, ceiling
+            value = values[key]
+            reached = []
+            for stage in stages:
+                reached.append(stage)
+                if stage["value"] == value:
+                    break
+            else:
+                steps.append((say_none, formula, value))
+                return 0, 0
+            if single:
+                reached = reached[-1:]
+            amount = sum(stage["amount"] for stage in reached)
+            steps.append((say, formula, reached, amount))
+            return amount, amount
+
+        return compute
+
     def compute(self, formula, env, missing, steps, excluded):
         key = formula["of"]
         if key not in env.values:
@@ -942,6 +1245,25 @@ class PerUnit(Formula):
 
     def keys(self, formula):
         return [formula["of"]] if isinstance(formula.get("of"), str) else []
+
+    def compile(self, formula):
+        say, figure = self.say, compiled_figure(formula.get("of"))
+        cap = formula.get("cap")
+        at_most = formula.get("at_most")
+        per = formula.get("per", 1)
+        unit_amount = formula["unit_amount"]
+
+        def compute(env, missing, steps, excluded):
+            value = figure(env.values, missing)
+            if value is None:
+                return 0, cap
+            units = _floor_div(value, per)
+            raw = units * unit_amount
+            amount = _cap(raw, cap)
+            steps.append((say, formula, value, units, raw, amount))
+            return (0 if at_most else amount), amount
+
+        return compute
 
     def compute(self, formula, env, missing, steps, excluded):
         value = _figure(formula, env.values, missing)
@@ -1001,6 +1323,37 @@ class RateCapped(Formula):
 
     def keys(self, formula):
         return [formula["of"]] if isinstance(formula.get("of"), str) else []
+
+    def compile(self, formula):
+        say, say_no_reference = self.say, self.say_no_reference
+        figure = compiled_figure(formula.get("of"))
+        cap = formula.get("cap")
+        at_most = formula.get("at_most")
+        reference_key = formula["reference"]
+        share = formula.get("reference_share_percent", 100)
+        cap_bp = formula.get("rate_cap_bp")
+        years = formula.get("years", 1)
+        rates = {}  # reference percent → rate in basis points (a handful of published values)
+
+        def compute(env, missing, steps, excluded):
+            value = figure(env.values, missing)
+            if value is None:
+                return 0, cap
+            series = env.parameters.get(reference_key)
+            reference = series.on(env.as_of) if series is not None else None
+            if reference is None:
+                steps.append((say_no_reference, formula, series, env.as_of))
+                return 0, cap
+            since, percent = reference
+            rate = rates.get(percent)
+            if rate is None:
+                rate = rates[percent] = rate_bp(Fraction(percent) * 100, share, cap_bp)
+            raw = _floor_div(value * rate.numerator * years, rate.denominator * 10000)
+            amount = _cap(raw, cap)
+            steps.append((say, formula, value, rate, raw, amount, series, since, percent))
+            return (0 if at_most else amount), amount
+
+        return compute
 
     def compute(self, formula, env, missing, steps, excluded):
         value = _figure(formula, env.values, missing)
@@ -1068,6 +1421,27 @@ class Combined(Formula):
         total = self.combine(ceilings)
         return total if cap is None else min(total, cap)
 
+    def compile(self, formula):
+        from .compiled import formula as compiled_formula
+
+        say, combine = self.say, self.combine
+        parts = [compiled_formula(part) for part in formula["parts"]]
+        cap = formula.get("cap")
+
+        def compute(env, missing, steps, excluded):
+            lows, highs, part_steps = [], [], []
+            for part in parts:
+                low, high = part(env, missing, part_steps, excluded)
+                lows.append(low)
+                highs.append(high)
+            low = combine(lows)
+            high = None if None in highs else combine(highs)
+            capped_low, capped_high = _cap(low, cap), _cap(high, cap)
+            steps.append((say, formula, part_steps, low, high, capped_high))
+            return capped_low, capped_high
+
+        return compute
+
     def compute(self, formula, env, missing, steps, excluded):
         lows, highs, part_steps = [], [], []
         for part in formula["parts"]:
@@ -1123,6 +1497,17 @@ class Benefit(Formula):
 
     def ceiling(self, formula):
         return 0
+
+    def compile(self, formula):
+        step = (self.say, formula)
+        text = formula["text"]
+
+        def compute(env, missing, steps, excluded):
+            steps.append(step)
+            env.benefits.append(text)
+            return 0, 0
+
+        return compute
 
     def compute(self, formula, env, missing, steps, excluded):
         steps.append((self.say, formula))
