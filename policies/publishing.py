@@ -123,32 +123,45 @@ def _safe_name(filename: str) -> str:
     return f"source.{extension or 'txt'}"
 
 
+def _claim(draft: DocumentDraft, expected_version: int, refused: str, **values) -> None:
+    """The one guarded write of a draft: a conditional UPDATE on its state (待发布) and
+    version, which bumps the version, inside the caller's transaction; ``PublishError``
+    (``refused``) when another request published, discarded or edited it first."""
+    updated = DocumentDraft.objects.filter(
+        pk=draft.pk, state=DocumentDraft.State.EDITING, lock_version=expected_version
+    ).update(lock_version=F("lock_version") + 1, **values)
+    if not updated:
+        raise PublishError(refused)
+    draft.refresh_from_db()
+
+
 def update_draft(draft: DocumentDraft, expected_version: int, **values) -> DocumentDraft:
-    """Staff's corrections of a draft (its text, title, issuer…): a conditional UPDATE on its
-    state and version, so that an edit never lands on a draft someone published meanwhile
-    or overwrites another's edit. Raises ``PublishError`` when it lost the race."""
+    """Staff's corrections of a draft (its text, title, issuer…): guarded (``_claim``), so
+    that an edit never lands on a draft someone published meanwhile or overwrites another's
+    edit. Raises ``PublishError`` when it lost the race."""
     allowed = {"text", "title", "issuer", "issued_on", "source_url", "city", "supersedes"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not a draft field: {sorted(unknown)}")
     with transaction.atomic():
-        updated = DocumentDraft.objects.filter(
-            pk=draft.pk, state=DocumentDraft.State.EDITING, lock_version=expected_version
-        ).update(lock_version=F("lock_version") + 1, updated_at=timezone.now(), **values)
-    if not updated:
-        raise PublishError("该文件已发布、已放弃或刚被他人修改，请重新打开后再改。")
-    draft.refresh_from_db()
+        _claim(
+            draft,
+            expected_version,
+            "该文件已发布、已放弃或刚被他人修改，请重新打开后再改。",
+            updated_at=timezone.now(),
+            **values,
+        )
     return draft
 
 
 def discard_draft(draft: DocumentDraft, expected_version: int) -> None:
     with transaction.atomic():
-        updated = DocumentDraft.objects.filter(
-            pk=draft.pk, state=DocumentDraft.State.EDITING, lock_version=expected_version
-        ).update(state=DocumentDraft.State.DISCARDED, lock_version=F("lock_version") + 1)
-    if not updated:
-        raise PublishError("该文件已发布、已放弃或刚被他人修改。")
-    draft.refresh_from_db()
+        _claim(
+            draft,
+            expected_version,
+            "该文件已发布、已放弃或刚被他人修改。",
+            state=DocumentDraft.State.DISCARDED,
+        )
 
 
 # -- preview (reads only) -----------------------------------------------------------------
@@ -317,12 +330,12 @@ def publish(draft: DocumentDraft, *, user=None, expected_version: int | None = N
     a blocking warning; nothing is written then."""
     version = draft.lock_version if expected_version is None else expected_version
     with transaction.atomic():
-        claimed = DocumentDraft.objects.filter(
-            pk=draft.pk, state=DocumentDraft.State.EDITING, lock_version=version
-        ).update(state=DocumentDraft.State.PUBLISHED, lock_version=F("lock_version") + 1)
-        if not claimed:
-            raise PublishError("该文件已发布、已放弃或刚被他人修改，未重复发布。")
-        draft.refresh_from_db()
+        _claim(
+            draft,
+            version,
+            "该文件已发布、已放弃或刚被他人修改，未重复发布。",
+            state=DocumentDraft.State.PUBLISHED,
+        )
         result = preview(draft)
         if not result.publishable:
             problems = (
