@@ -712,7 +712,7 @@ class MeasureGram(models.Model):
 class CatalogueRevision(models.Model):
     """One counter, bumped by every change to what a policy page shows (a document, a
     measure, its intake or workflow, in the admin or by a load command or a service): the
-    cache key of the pages' cached parts (``policies.views.catalogue_version``), so a
+    key of the page cache and of cached counts (``portal.pagecache.catalogue_revision``), so a
     cached page never outlives the facts it shows, on any node."""
 
     value = models.PositiveBigIntegerField(default=0)

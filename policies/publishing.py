@@ -32,7 +32,7 @@ import re
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Prefetch, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ from policies.models import (
     DocumentDraft,
     DocumentVersion,
     Measure,
+    MeasureDepartment,
     MeasureRevision,
     PolicyDocument,
 )
@@ -223,9 +224,7 @@ def preview(draft: DocumentDraft) -> Preview:
         return Preview(parsed=None, error=error)
     result = Preview(parsed=parsed)
     if draft.supersedes_id:
-        current = list(
-            draft.supersedes.measures.public().prefetch_related("departments").order_by("position")
-        )
+        current = list(_with_departments(draft.supersedes.measures.public()).order_by("position"))
         aliases = loader.load_department_aliases()
 
         def canonical(name):
@@ -280,6 +279,16 @@ def match_measures(current: list, new: list[ParsedMeasure]) -> dict[int, object]
         pairs[i] = current[j]
         taken.add(j)
     return pairs
+
+
+def _with_departments(measures):
+    """Measures with their departments in the document's order, as ``snapshot`` reads them."""
+    return measures.prefetch_related(
+        Prefetch(
+            "measuredepartment_set",
+            queryset=MeasureDepartment.objects.select_related("department").order_by("position"),
+        )
+    )
 
 
 def snapshot(measure) -> dict:
@@ -406,7 +415,7 @@ def _write_revision(draft: DocumentDraft, result: Preview, user) -> PolicyDocume
         raise PublishError("该文件刚被另一次修订更新，请重新预览后再发布。")
     now, day = _now_and_day()
     parsed = result.parsed
-    current = list(document.measures.all().prefetch_related("departments").order_by("position"))
+    current = list(_with_departments(document.measures.all()).order_by("position"))
     DocumentVersion.objects.create(
         document=document,
         number=current_version,
@@ -451,10 +460,7 @@ def _write_revision(draft: DocumentDraft, result: Preview, user) -> PolicyDocume
     version = document.version
     title = quote_title(parsed.title)
     when = f"{day.year}年{day.month}月{day.day}日"
-    rows = {
-        m.pk: m
-        for m in Measure.all_objects.filter(document=document).prefetch_related("departments")
-    }
+    rows = {m.pk: m for m in _with_departments(Measure.all_objects.filter(document=document))}
     revisions = []
     flagged: dict[int, str] = {}
     added = []

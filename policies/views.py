@@ -159,13 +159,6 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
 COUNTS_SECONDS = 300
 
 
-def catalogue_version() -> str:
-    """A cache key part that changes when the catalogue does: the catalogue's revision
-    (``CatalogueRevision``, bumped by every write of what a policy page shows; one indexed
-    read of one row)."""
-    return str(catalogue_revision())
-
-
 def topic_city_counts(topic) -> dict[int, int]:
     """city id → measures with the topic. Counted per document over the topic's links and
     summed per city here: grouping cities through a join on the documents would read that
@@ -659,7 +652,7 @@ def topic_detail(request, slug):
         ).count(),
     )
     per_city = cache.get_or_set(
-        f"topic-cities:{topic.pk}:{catalogue_version()}",
+        f"topic-cities:{topic.pk}:{catalogue_revision()}",
         lambda: topic_city_counts(topic),
         COUNTS_SECONDS,
     )

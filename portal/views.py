@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from policies import validity
 from policies.models import City, Measure, PolicyDocument, Topic
-from policies.views import COUNTS_SECONDS, catalogue_version
+from policies.views import COUNTS_SECONDS
 from portal.context_processors import site_context
 from portal.dates import today as portal_today
-from portal.pagecache import cached_page
+from portal.pagecache import cached_page, catalogue_revision
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def catalogue_counts(today):
     Counting them means reading the whole catalogue, so the counts are cached for a few
     minutes, keyed by the day and the catalogue's size and last import (a new import shows
     at once; an edit in the admin within ``COUNTS_SECONDS``)."""
-    key = f"home-counts:{today.isoformat()}:{catalogue_version()}"
+    key = f"home-counts:{today.isoformat()}:{catalogue_revision()}"
 
     def count():
         in_force = Measure.objects.in_force(today)

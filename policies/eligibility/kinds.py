@@ -496,6 +496,8 @@ class IsTrue(Leaf):
         return value is True
 
     def compile(self, operand, node):
+        # ``Leaf.compile`` in one function (its operand is the key itself), as ``ge``: the two
+        # most frequent conditions, called for most of 10,000 rules on every evaluation
         key = operand
 
         def check_is_true(values, missing, failed):

@@ -179,7 +179,7 @@ def test_the_changed_measure_shows_what_changed(round_trip, client):
     assert revision.kind == "changed" and revision.version == 2
     page = client.get(f"/policies/measures/{pk}/").content.decode()
     assert "修订记录" in page
-    assert "<del>0</del><ins>2" in page or "<del>100</del>" in page or "<ins>2</ins>" in page
+    assert "奖励1<del>0</del><ins>2</ins>0万元" in page  # 100 → 120 万元, character by character
     assert "120万元" in page
     # unchanged measures record nothing
     assert MeasureRevision.objects.filter(kind="changed").count() == 1
