@@ -16,7 +16,6 @@ from applications.models import (
     Attachment,
     Signoff,
 )
-
 from portal.follows import unsubscribe_token
 from portal.models import DigestSubscription, Follow
 

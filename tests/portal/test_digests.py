@@ -86,7 +86,9 @@ def test_a_new_measure_matching_a_followed_search(personas, mailoutbox):
     assert message.subject.startswith("【惠企政策服务门户】关注提醒（2023-10-16）：1 条新动态")
     body = message.body
     assert f"符合“鞍山市 · 主题：{topic.name}”的新措施（1）" in body
-    assert matching.title in body and f"http://127.0.0.1:8000/policies/measures/{matching.pk}/" in body
+    assert (
+        matching.title in body and f"http://127.0.0.1:8000/policies/measures/{matching.pk}/" in body
+    )
     assert elsewhere.title not in body and other_topic.title not in body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and matching.title in html
@@ -252,8 +254,11 @@ def test_one_click_unsubscribe_without_signing_in(personas, mailoutbox, measure)
     follows.follow_measure(user, measure)
     revise(measure)
     run()
-    url = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>").removeprefix(
-        "http://127.0.0.1:8000"
+    url = (
+        mailoutbox[0]
+        .extra_headers["List-Unsubscribe"]
+        .strip("<>")
+        .removeprefix("http://127.0.0.1:8000")
     )
     client = Client(enforce_csrf_checks=True)  # a mail client sends no CSRF token
     # GET: a confirmation page, nothing written
@@ -277,9 +282,7 @@ def test_one_click_unsubscribe_without_signing_in(personas, mailoutbox, measure)
     assert len(mailoutbox) == 2
 
 
-@pytest.mark.parametrize(
-    "token", ["nonsense", "MQ:1aBcDe:xyz", "%E4%B8%AD", "a" * 300, "1:bad"]
-)
+@pytest.mark.parametrize("token", ["nonsense", "MQ:1aBcDe:xyz", "%E4%B8%AD", "a" * 300, "1:bad"])
 def test_a_bad_token_answers_a_chinese_page_not_500(client, personas, token):
     for response in (
         client.get(f"/accounts/follows/unsubscribe/{token}/"),
