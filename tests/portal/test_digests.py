@@ -320,3 +320,42 @@ def test_the_digest_goes_through_the_task_queue(
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.alternatives[0][1] == "text/html"
     assert measure.title in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_send_one_mail_per_user(transactional_catalogue, settings, mailoutbox):
+    """Four runs at the same moment (real threads, each its own connection): each user's
+    day is claimed once under the unique (user, day) constraint — one mail each."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from tests.applications.conftest import make_user
+
+    settings.PORTAL_TODAY = DAY
+    measure = measure_at("3.1")
+    users = [make_user(f"reader{n}") for n in range(3)]
+    for user in users:
+        follows.follow_measure(user, measure)
+    revise(measure)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def one():
+        try:
+            barrier.wait()
+            call_command("send_digests", stdout=StringIO())
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in users)
+    assert Digest.objects.count() == 3

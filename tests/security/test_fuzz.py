@@ -645,6 +645,10 @@ def test_the_url_patterns_are_all_found():
         "applications/<int:pk>/attachments/<int:attachment>/",
         "accounts/reset/<uidb64>/<token>/",
         "admin/applications/application/",
+        "accounts/follows/",
+        "accounts/follows/unsubscribe/<str:token>/",
+        "feeds/cities/<slug:slug>/",
+        "feeds/topics/<slug:slug>/",
     } <= routes
 
 
