@@ -8,8 +8,9 @@ evaluator). ``digest_for(user, day)`` says what is new since their last digest:
 * **new measures** matching a followed search, or that the profile qualifies for: public
   measures whose id is above the watermark (the highest measure id when the follow was made,
   or when the last digest was written: ids only grow), and measures restored since;
-* **followed measures changed** (a ``MeasureRevision`` since, written by a document's revision)
-  or **nearing their end** (即将到期 on the day, by ``policies.validity``: told once per end date);
+* **followed measures changed** (a ``MeasureRevision`` since, written by a document's revision),
+  **withdrawn or repealed** since (``retired_at``), or **nearing their end** (即将到期 on the
+  day, by ``policies.validity``: told once per end date);
 * **their enterprise's applications that moved** (an ``ApplicationEvent`` since, not their own).
 
 ``send_digests`` mails it once a day (``Digest``: one row per user and day, claimed under its
@@ -214,17 +215,19 @@ class Section:
 class DigestContent:
     new: list = field(default_factory=list)  # [Section] per search or profile follow
     changed: list = field(default_factory=list)  # [(measure, [MeasureRevision])]
+    retired: list = field(default_factory=list)  # [measure] withdrawn or repealed since
     ending: list = field(default_factory=list)  # [measure]
     moved: list = field(default_factory=list)  # [(application, [ApplicationEvent])]
 
     def __bool__(self):
-        return bool(self.new or self.changed or self.ending or self.moved)
+        return bool(self.new or self.changed or self.retired or self.ending or self.moved)
 
     def record(self) -> dict:
         """What the ``Digest`` row keeps of it."""
         return {
             "new": {str(s.follow.pk): [m.pk for m in s.measures] for s in self.new},
             "changed": [m.pk for m, _r in self.changed],
+            "retired": [m.pk for m in self.retired],
             "ending": [[m.pk, m.valid_until.isoformat()] for m in self.ending],
             "moved": [a.pk for a, _e in self.moved],
         }
@@ -311,6 +314,17 @@ def digest_for(user, day: datetime.date, top: int | None = None) -> tuple[Digest
             content.changed = [
                 (measures[pk], revisions[pk]) for pk in sorted(revisions) if pk in measures
             ]
+        # withdrawn or repealed since (废止: no revision says so; a revision's removal does)
+        content.retired = [
+            measure
+            for measure in Measure.all_objects.filter(
+                pk__in=list(followed), retired_at__gt=earliest
+            )
+            .exclude(pk__in=list(revisions))
+            .select_related("document__city")
+            .order_by("pk")
+            if measure.retired_at > since_of(followed[measure.pk])
+        ]
         told = set()
         window = day - datetime.timedelta(days=validity.ENDING_SOON_DAYS + 1)
         for earlier in Digest.objects.filter(user=user, day__gte=window, day__lt=day):

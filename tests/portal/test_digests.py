@@ -149,6 +149,22 @@ def test_a_followed_measure_revised(personas, mailoutbox, measure):
     assert other.title not in message.body
 
 
+def test_a_followed_measure_repealed(personas, mailoutbox):
+    from policies import publishing
+
+    user = personas.outsider
+    repealed = measure_at("1", LIAOCHENG)
+    follows.follow_measure(user, repealed)
+    publishing.repeal(repealed.document, on=datetime.date(2023, 10, 16), basis="市政府令第1号")
+    run()
+    (message,) = mailoutbox
+    assert "您关注的措施已撤回或废止（1）" in message.body
+    assert f"{repealed.title}：已废止（2023年10月16日，市政府令第1号）" in message.body
+    assert Digest.objects.get(user=user).content["retired"] == [repealed.pk]
+    run("2023-10-17")  # told once
+    assert len(mailoutbox) == 1
+
+
 def test_a_revision_before_the_follow_is_not_news(personas, mailoutbox, measure):
     revise(measure)
     follows.follow_measure(personas.outsider, measure)

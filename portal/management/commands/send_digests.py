@@ -42,6 +42,7 @@ def digest_message(user, content, day) -> EmailMultiAlternatives:
     count = (
         sum(s.total for s in content.new)
         + len(content.changed)
+        + len(content.retired)
         + len(content.ending)
         + len(content.moved)
     )
