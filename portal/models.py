@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import dates
+
 
 class User(AbstractUser):
     """The portal's user: an enterprise user, a department staff member or an administrator.
@@ -95,3 +97,113 @@ class AuditEvent(WriteOnce):
     def __str__(self):
         who = self.username or (str(self.user) if self.user_id else "—")
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {who}"
+
+
+class Follow(models.Model):
+    """What a signed-in user follows (关注): a measure, a saved search (the measure list's
+    query string, re-run through the same filter) or the measures their enterprise's kept
+    profile qualifies for. ``send_digests`` mails what is new about them once a day."""
+
+    class Kind(models.TextChoices):
+        MEASURE = "measure", _("政策措施")
+        SEARCH = "search", _("搜索与筛选")
+        PROFILE = "profile", _("匹配我企业的政策")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("用户"),
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    measure = models.ForeignKey(
+        "policies.Measure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("措施"),
+    )
+    query = models.CharField(_("查询条件"), max_length=1000, blank=True)
+    label = models.CharField(_("名称"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("关注时间"), default=dates.now)
+    # The highest measure id when followed: a measure with a higher id is new to this follow.
+    measure_watermark = models.BigIntegerField(_("关注时最新措施编号"), default=0)
+
+    class Meta:
+        verbose_name = _("关注")
+        verbose_name_plural = _("关注")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "measure"],
+                condition=models.Q(kind="measure"),
+                name="follow_measure_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "query"],
+                condition=models.Q(kind="search"),
+                name="follow_search_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(kind="profile"), name="follow_profile_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="measure", measure__isnull=False)
+                | (~models.Q(kind="measure") & models.Q(measure__isnull=True)),
+                name="follow_measure_iff_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.label}"
+
+
+class DigestSubscription(models.Model):
+    """A user's choice about the daily digest (关注提醒邮件). No row: subscribed.
+    ``unsubscribed_at`` set: no digest until they subscribe again on their follows page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="digest_subscription",
+        verbose_name=_("用户"),
+    )
+    unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提醒邮件订阅")
+        verbose_name_plural = _("提醒邮件订阅")
+
+    def __str__(self):
+        return f"{self.user} · {'已退订' if self.unsubscribed_at else '订阅中'}"
+
+
+class Digest(models.Model):
+    """One digest mailed to a user on a day: at most one per user and day (the row is
+    claimed under the unique constraint before the mail is queued, in one transaction), so
+    ``send_digests`` can run any number of times a day. What it said is kept in
+    ``content`` (the next digest reads the time, the measure watermark and what 即将到期
+    it already told)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("生成时间"), default=dates.now)
+    measure_watermark = models.BigIntegerField(_("当时最新措施编号"), default=0)
+    content = models.JSONField(_("内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("关注提醒邮件")
+        verbose_name_plural = _("关注提醒邮件")
+        ordering = ["-day", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} · {self.user}"

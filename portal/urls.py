@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/v1/", include("policies.api_urls")),
     path("check/", include("policies.eligibility.urls")),
     path("applications/", include("applications.urls")),
+    path("accounts/follows/", include("portal.follow_urls")),
+    path("feeds/", include("policies.feed_urls")),
     path("accounts/", include("applications.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ request for it (GET or POST) changes nothing in the database.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from applications import services
@@ -15,6 +16,8 @@ from applications.models import (
     Attachment,
     Signoff,
 )
+from portal.follows import unsubscribe_token
+from portal.models import DigestSubscription, Follow
 
 from .helpers import attach
 
@@ -59,6 +62,15 @@ def urls_of(world, measure):
         "login": reverse("login"),
         "password_reset": reverse("password_reset"),
         "password_change": reverse("password_change"),
+        "follows": reverse("follows:list"),
+        "follow_measure": reverse("follows:measure", args=[measure.pk]),
+        "follow_delete": reverse("follows:delete", args=[1]),
+        "unsubscribe": reverse(
+            "follows:unsubscribe",
+            args=[unsubscribe_token(get_user_model().objects.get(username="firm_a"))],
+        ),
+        "unsubscribe_bad": reverse("follows:unsubscribe", args=["nonsense"]),
+        "city_feed": reverse("feeds:city", args=["anshan"]),
     }
 
 
@@ -81,6 +93,12 @@ register                200      302      302      302      302      302      30
 login                   200      200      200      200      200      200      200      200      200
 password_reset          200      200      200      200      200      200      200      200      200
 password_change         302      200      200      200      200      200      200      200      200
+follows                 302      200      200      200      200      200      200      200      200
+follow_measure          405      405      405      405      405      405      405      405      405
+follow_delete           405      405      405      405      405      405      405      405      405
+unsubscribe             200      200      200      200      200      200      200      200      200
+unsubscribe_bad         400      400      400      400      400      400      400      400      400
+city_feed               200      200      200      200      200      200      200      200      200
 """
 PERSONA_NAMES = {
     "ANON": ANON,
@@ -115,6 +133,8 @@ def test_every_url_answers_each_persona_as_expected(client, personas, measure, w
     assert set(urls) == set(EXPECTED[persona])
     got = {name: client.get(url).status_code for name, url in urls.items()}
     assert got == EXPECTED[persona]
+    # GET never writes: the unsubscribe link's page, the follow buttons' URLs
+    assert not DigestSubscription.objects.exists() and not Follow.objects.exists()
 
 
 def database_state():

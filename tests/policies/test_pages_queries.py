@@ -43,6 +43,9 @@ PAGES = {
     # +1: the contact persons the documents name, with their measures
     "department": (9, lambda ctx: ctx["department"].get_absolute_url()),
     "topic": (13, lambda ctx: reverse("policies:topic", args=["consumption"])),
+    # the Atom feeds (revision, city or topic, the newest measures with their documents)
+    "feed_city": (3, lambda ctx: reverse("feeds:city", args=["anshan"])),
+    "feed_topic": (3, lambda ctx: reverse("feeds:topic", args=["consumption"])),
     "compare": (
         5,
         lambda ctx: reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"]),
@@ -164,3 +167,20 @@ def test_a_page_from_the_page_cache_runs_one_query(client, ctx, name, django_ass
     # the same page, but for the CSRF token (masked afresh for each request)
     token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
     assert token.sub(b"", again.content) == token.sub(b"", first.content)
+
+
+@pytest.mark.parametrize("name", ["measure", "measure_list_filtered"])
+def test_a_cached_page_with_its_follow_button_for_a_signed_in_user(
+    client, ctx, name, django_assert_num_queries
+):
+    """The 关注 button is a personal part: one query more for a signed-in user (their
+    follow of the measure, or of the search) on top of the session and the user."""
+    from tests.applications.conftest import make_user
+
+    _bound, url = PAGES[name]
+    assert client.get(url(ctx))["X-Page-Cache"] == "miss"
+    client.force_login(make_user("reader"))
+    with django_assert_num_queries(4):  # revision, session, user, follow
+        response = client.get(url(ctx))
+    assert response["X-Page-Cache"] == "hit"
+    assert "关注" in response.content.decode()

@@ -333,6 +333,56 @@ FORMS = [
         },
     ),
     Form("search", "get", "/search/", lambda w: {"q": ["补贴", "贷款"]}),
+    # 关注与提醒 (portal.follow_views): the buttons, the follows page's switches, unsubscribe
+    Form(
+        "follow_measure",
+        "post",
+        lambda w: st.sampled_from(w.good["measure"]).map(
+            lambda pk: f"/accounts/follows/measure/{pk}/"
+        ),
+        lambda w: {
+            "action": ["follow", "unfollow", "zzz"],
+            "next": ["/", "/policies/measures/", "0", "https://evil.example/", "//evil"],
+        },
+        user="enterprise",
+    ),
+    Form(
+        "follow_search",
+        "post",
+        "/accounts/follows/search/",
+        lambda w: {
+            "query": [
+                "q=补贴&city=anshan",
+                "city=anshan&status=in_force",
+                "topic=consumption&page=2",
+                "q=%FF%FE&city=%00",
+                "document=99999999999999999999",
+            ],
+            "action": ["follow", "unfollow"],
+        },
+        user="enterprise",
+    ),
+    Form(
+        "follow_switches",
+        "post",
+        st.sampled_from(
+            [
+                ("enterprise", "/accounts/follows/profile/"),
+                ("enterprise", "/accounts/follows/digest/"),
+                ("enterprise", "/accounts/follows/1/delete/"),
+                ("district_staff", "/accounts/follows/profile/"),
+            ]
+        ),
+        lambda w: {"action": ["on", "off"], "digest": ["on", "off"]},
+    ),
+    Form(
+        "unsubscribe",
+        "post",
+        lambda w: st.sampled_from(
+            [w.unsubscribe_token, w.unsubscribe_token[:-2], "nonsense", "1:abc:def"]
+        ).map(lambda token: f"/accounts/follows/unsubscribe/{quote(token, safe='')}/"),
+        lambda w: {"List-Unsubscribe": ["One-Click"]},
+    ),
     Form("measure_list", "get", "/policies/measures/", filter_fields, rollback=False),
     Form("api_measures", "get", "/api/v1/measures/", lambda w: filter_fields(w, api=True)),
     Form(
@@ -553,7 +603,7 @@ def segments(world, name, converter):
         "attachment": [1],
         "slug": world.good["city"] + world.good["topic"],
         "city": world.good["city"],
-        "token": [world.token, world.reset_token, "set-password"],
+        "token": [world.token, world.reset_token, "set-password", world.unsubscribe_token],
         "section": world.good["sections"],
         "uidb64": [world.uidb64],
         "format": ["csv", "xlsx"],
@@ -581,7 +631,7 @@ def route_to_path(route, values):
 def route_user(route):
     if route.startswith("admin/"):
         return "superuser"
-    if route.startswith(("applications/", "accounts/password_change")):
+    if route.startswith(("applications/", "accounts/password_change", "accounts/follows/")):
         return "enterprise"
     return None
 
@@ -595,6 +645,10 @@ def test_the_url_patterns_are_all_found():
         "applications/<int:pk>/attachments/<int:attachment>/",
         "accounts/reset/<uidb64>/<token>/",
         "admin/applications/application/",
+        "accounts/follows/",
+        "accounts/follows/unsubscribe/<str:token>/",
+        "feeds/cities/<slug:slug>/",
+        "feeds/topics/<slug:slug>/",
     } <= routes
 
 

@@ -54,6 +54,12 @@ class World:
         return make_user("root", is_staff=True, is_superuser=True)
 
     @functools.cached_property
+    def unsubscribe_token(self):
+        from portal.follows import unsubscribe_token
+
+        return unsubscribe_token(self.personas.enterprise_a2)
+
+    @functools.cached_property
     def draft(self):
         return services.create_draft(
             self.personas.enterprise_a2, self.measure, requested_amount_yuan=5000
