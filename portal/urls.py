@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from applications import statistics_views
+
 from . import views
 
 urlpatterns = [
@@ -16,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("policies.api_urls")),
     path("check/", include("policies.eligibility.urls")),
     path("applications/", include("applications.urls")),
+    path("statistics/", statistics_views.public, name="statistics"),
     path("accounts/", include("applications.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

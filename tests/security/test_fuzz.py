@@ -595,6 +595,8 @@ def test_the_url_patterns_are_all_found():
         "applications/<int:pk>/attachments/<int:attachment>/",
         "accounts/reset/<uidb64>/<token>/",
         "admin/applications/application/",
+        "statistics/",
+        "admin/applications/application/statistics/",
     } <= routes
 
 
@@ -618,6 +620,9 @@ def test_every_url_pattern_never_answers_500(world):
         "_popup": ["1"],
         "_to_field": ["id"],
         "_changelist_filters": ["q=1"],
+        "year": ["2023", "0", "99999999999999999999"],
+        "table": ["measure", "department", "stage"],
+        "format": ["csv"],
     }
 
     def requests_to(route, converters):
