@@ -9,8 +9,8 @@ screen; each bar's label sits on its own line above the bar.
 
 from django.utils.html import format_html, format_html_join
 
-WIDTH = 600
-LABEL_CHARS = 30
+WIDTH = 300  # drawn at about its own size on a phone (the stylesheet caps it on wide ones)
+LABEL_CHARS = 20
 ROW = 40  # px per bar: label line, then the bar
 BAR = 14
 BAR_COLOUR = "#0a58ca"  # 4.5:1 against white, as the portal's primary buttons
@@ -28,7 +28,7 @@ def bar_chart(chart_id: str, title: str, description: str, bars) -> str:
     if not bars:
         return ""
     top = max(value for _label, value, _text in bars) or 1
-    room = WIDTH - 160  # leaves space for the value's text after the longest bar
+    room = WIDTH - 100  # leaves space for the value's text after the longest bar
     height = ROW * len(bars) + 8
     parts = []
     for index, (label, value, text) in enumerate(bars):

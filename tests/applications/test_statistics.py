@@ -507,3 +507,20 @@ def test_the_query_count_does_not_grow_with_the_applications(client, world, djan
     after = count_queries(client, public), count_queries(client, staff, admin)
     assert after == before
     assert before[0] <= 14, before
+
+
+def test_median_and_percentile_by_their_definitions():
+    row = statistics.Row("x", days=[9, 6, 8, 6])
+    assert (row.median_days, row.p90_days) == (7, 9)  # (6 + 8) / 2; the ⌈3.6⌉ = 4th
+    row = statistics.Row("x", days=[7, 6])
+    assert (row.median_days, row.p90_days) == (D("6.5"), 7)
+    assert statistics.Row("x").median_days is None
+    assert statistics.Row("x", steps_done=3, steps_overdue=1).overdue_percent == D("33.3")
+
+
+def test_with_a_threshold_of_one_the_public_figures_are_the_full_ones(world, settings):
+    settings.STATISTICS_MIN_ENTERPRISES = 1
+    tables, left_out = statistics.public_tables()
+    assert not left_out
+    for grouping, golden in FULL.items():
+        assert as_golden(tables[grouping]) == expected(world, golden), grouping
