@@ -322,6 +322,15 @@ def self_check_fields(world):
     }
 
 
+def statistics_fields(world):
+    return {
+        "city": world.good["city"],
+        "year": ["2023", "2024"],
+        "format": ["csv", "html"],
+        "table": ["city", "document", "measure", "department", "stage", "zzz"],
+    }
+
+
 FORMS = [
     Form(
         "text_size",
@@ -512,6 +521,16 @@ FORMS = [
             "paid_on": ["2023-10-16", "2023年10月16日", "2023/10/16", "2030-01-01"],
             "voucher": ["PZ-2023-001"],
         },
+    ),
+    # the statistics' filter form (city, year) and their CSV downloads
+    Form("statistics", "get", "/statistics/", statistics_fields, rollback=False),
+    Form(
+        "admin_statistics",
+        "get",
+        "/admin/applications/application/statistics/",
+        statistics_fields,
+        user="district_staff",
+        rollback=False,
     ),
     Form(
         "admin_changelist_filters",
