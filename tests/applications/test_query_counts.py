@@ -123,7 +123,7 @@ def test_statistics_pages(client, personas, measure, django_assert_max_num_queri
     not cached, so this bound is its cost)."""
     grow(personas, measure, client, n)
     client.logout()
-    count_queries(client, reverse("statistics"), django_assert_max_num_queries, 11)
+    count_queries(client, reverse("statistics"), django_assert_max_num_queries, 12)
     count_queries(
         client,
         reverse("statistics") + "?format=csv&table=department",

@@ -46,6 +46,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -491,6 +492,7 @@ def count_queries(client, url, user=None):
     if user is not None:
         client.force_login(user)
     client.get(url)  # warm: sessions, content types
+    cache.clear()  # the public tables computed afresh
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -524,3 +526,31 @@ def test_with_a_threshold_of_one_the_public_figures_are_the_full_ones(world, set
     assert not left_out
     for grouping, golden in FULL.items():
         assert as_golden(tables[grouping]) == expected(world, golden), grouping
+
+
+def test_the_public_tables_are_cached_until_an_application_moves(client, world):
+    url = reverse("statistics")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert len(queries) <= 4  # the years, the cities, the events' state, the revision
+    assert figures(page.context["sections"][2]["table"].total) == KEPT
+    # A fourth enterprise's application is paid like A1–A3: the cell grows, the page follows.
+    e4 = world.a4.enterprise
+    _application(
+        e4,
+        world.m1,
+        world.a4.created_by,
+        [("preliminary", 5, world.dist), ("disburse", 5, world.finance)],
+        [
+            ("submit", "draft", "in_review", 0, 1, at(9, 25), None),
+            ("pass", "in_review", "in_review", 1, 2, at(9, 27), world.dist),
+            ("disburse", "in_review", "disbursed", 2, 2, at(10, 9, 15), world.finance),
+        ],
+        approved_amount_yuan=D(1000),
+        disbursed_amount_yuan=D(1000),
+        disbursed_on=datetime.date(2023, 10, 9),
+        voucher_number="V",
+    )
+    total = client.get(url).context["sections"][2]["table"].total
+    assert (total.received, total.paid_yuan) == (4, D(601000))
