@@ -576,6 +576,11 @@ class ApplicationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.export_view),
                 name="applications_application_export",
             ),
+            path(
+                "statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="applications_application_statistics",
+            ),
             *super().get_urls(),
         ]
 
@@ -670,6 +675,12 @@ class ApplicationAdmin(admin.ModelAdmin):
             context,
             status=400 if request.method == "POST" else 200,
         )
+
+    def statistics_view(self, request):
+        """申报统计: the statistics of the user's department (``statistics_views.staff``)."""
+        from .statistics_views import staff
+
+        return staff(self, request)
 
     def export_view(self, request, format):
         """The queue as the changelist shows it (same scope, filters, search and order)."""

@@ -60,22 +60,32 @@ def _status(application, step) -> str:
     return "pending"
 
 
-def review_periods(events) -> dict[int, list]:
-    """{position: [(start, end or None), …]}: when the application was in review at each
-    step, from the events in order."""
-    periods: dict[int, list] = {}
+def review_spans(events) -> dict[int, list]:
+    """{position: [(start, the event that ended it or None), …]}: when the application was
+    in review at each step, from the events in order. The ending event says who ended the
+    span (a department's pass, return, rejection or payment; the enterprise's withdrawal)."""
+    spans: dict[int, list] = {}
     for event in sorted(events, key=lambda e: (e.at, e.pk or 0)):
         before = (event.from_state, event.from_position)
         after = (event.to_state, event.to_position)
         if before == after:
             continue
         if event.from_state == State.IN_REVIEW:
-            spans = periods.get(event.from_position)
-            if spans and spans[-1][1] is None:
-                spans[-1] = (spans[-1][0], event.at)
+            open_spans = spans.get(event.from_position)
+            if open_spans and open_spans[-1][1] is None:
+                open_spans[-1] = (open_spans[-1][0], event)
         if event.to_state == State.IN_REVIEW:
-            periods.setdefault(event.to_position, []).append((event.at, None))
-    return periods
+            spans.setdefault(event.to_position, []).append((event.at, None))
+    return spans
+
+
+def review_periods(events) -> dict[int, list]:
+    """{position: [(start, end or None), …]}: when the application was in review at each
+    step, from the events in order (``review_spans`` with the end's time)."""
+    return {
+        position: [(start, end.at if end is not None else None) for start, end in spans]
+        for position, spans in review_spans(events).items()
+    }
 
 
 def build_timeline(application, steps, events, calendar=None, today=None) -> list[TimelineStep]:

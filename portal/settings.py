@@ -328,6 +328,10 @@ else:
 # Today's date for deadline badges; overridable so a demo or test can pin it.
 PORTAL_TODAY = os.environ.get("PORTAL_TODAY")  # YYYY-MM-DD or empty
 
+# 公开统计: a group of fewer enterprises than this is left out of the public statistics
+# (applications/statistics.py says how, and why so).
+STATISTICS_MIN_ENTERPRISES = int(os.environ.get("PORTAL_STATISTICS_MIN_ENTERPRISES", "3"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from applications import statistics_views
+
 from . import views
 
 urlpatterns = [
@@ -18,6 +20,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("accounts/follows/", include("portal.follow_urls")),
     path("feeds/", include("policies.feed_urls")),
+    path("statistics/", statistics_views.public, name="statistics"),
     path("accounts/", include("applications.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -58,6 +58,11 @@ def urls_of(world, measure):
         "admin_sent": reverse("admin:applications_application_change", args=[sent.pk]),
         "admin_act": reverse("admin:applications_application_act", args=[sent.pk, "pass"]),
         "admin_list": reverse("admin:applications_application_changelist"),
+        "statistics": reverse("statistics"),
+        "statistics_csv": reverse("statistics") + "?format=csv&table=measure",
+        "admin_statistics": reverse("admin:applications_application_statistics"),
+        "admin_statistics_csv": reverse("admin:applications_application_statistics")
+        + "?format=csv&table=department",
         "register": reverse("register"),
         "login": reverse("login"),
         "password_reset": reverse("password_reset"),
@@ -89,6 +94,10 @@ sent_file               302      200      200      404      200      404      40
 admin_sent              302      302      302      302      200      404      404      404      302
 admin_act               302      302      302      302      200      404      404      404      302
 admin_list              302      302      302      302      200      200      200      200      302
+statistics              200      200      200      200      200      200      200      200      200
+statistics_csv          200      200      200      200      200      200      200      200      200
+admin_statistics        302      302      302      302      200      200      200      200      302
+admin_statistics_csv    302      302      302      302      200      200      200      200      302
 register                200      302      302      302      302      302      302      302      302
 login                   200      200      200      200      200      200      200      200      200
 password_reset          200      200      200      200      200      200      200      200      200

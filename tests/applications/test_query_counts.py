@@ -115,3 +115,25 @@ def test_the_desk_and_the_export_do_not_grow(
             [count_queries(client, url, django_assert_max_num_queries, 30) for url in urls]
         )
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_statistics_pages(client, personas, measure, django_assert_max_num_queries, n):
+    """The public statistics and the department's: a fixed number of queries (the page is
+    not cached, so this bound is its cost)."""
+    grow(personas, measure, client, n)
+    client.logout()
+    count_queries(client, reverse("statistics"), django_assert_max_num_queries, 12)
+    count_queries(
+        client,
+        reverse("statistics") + "?format=csv&table=department",
+        django_assert_max_num_queries,
+        11,
+    )
+    client.force_login(personas.district_staff_a)
+    count_queries(
+        client,
+        reverse("admin:applications_application_statistics"),
+        django_assert_max_num_queries,
+        18,
+    )

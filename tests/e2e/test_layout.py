@@ -95,6 +95,7 @@ CURRENT = {
     "profile": ("我的申报", "true"),
     "document-version": ("政策措施", "true"),
     "measure-revised": ("政策措施", "true"),
+    "statistics": None,  # linked from the footer, not the menu
 }
 
 # The header's items broken inside a word: between two characters on two lines with no
@@ -338,6 +339,7 @@ def portal(browser, live_server, transactional_catalogue, settings, tmp_path):
         "not-found": "/policies/measures/99999999/",
         "document-version": f"{revised.document.get_absolute_url()}versions/1/",
         "measure-revised": revised.get_absolute_url(),
+        "statistics": "/statistics/",
     }
     enterprise = {
         "my-applications": "/applications/",
@@ -350,6 +352,7 @@ def portal(browser, live_server, transactional_catalogue, settings, tmp_path):
         "staff-desk": "/admin/",
         "queue": "/admin/applications/application/",
         "application-admin": f"/admin/applications/application/{submitted.pk}/change/",
+        "staff-statistics": "/admin/applications/application/statistics/",
     }
     result = Portal(url=live_server.url)
     result.pages.update({name: (None, url) for name, url in public.items()})

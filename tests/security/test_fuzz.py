@@ -322,6 +322,15 @@ def self_check_fields(world):
     }
 
 
+def statistics_fields(world):
+    return {
+        "city": world.good["city"],
+        "year": ["2023", "2024"],
+        "format": ["csv", "html"],
+        "table": ["city", "document", "measure", "department", "stage", "zzz"],
+    }
+
+
 FORMS = [
     Form(
         "text_size",
@@ -563,6 +572,16 @@ FORMS = [
             "voucher": ["PZ-2023-001"],
         },
     ),
+    # the statistics' filter form (city, year) and their CSV downloads
+    Form("statistics", "get", "/statistics/", statistics_fields, rollback=False),
+    Form(
+        "admin_statistics",
+        "get",
+        "/admin/applications/application/statistics/",
+        statistics_fields,
+        user="district_staff",
+        rollback=False,
+    ),
     Form(
         "admin_changelist_filters",
         "get",
@@ -649,6 +668,8 @@ def test_the_url_patterns_are_all_found():
         "accounts/follows/unsubscribe/<str:token>/",
         "feeds/cities/<slug:slug>/",
         "feeds/topics/<slug:slug>/",
+        "statistics/",
+        "admin/applications/application/statistics/",
     } <= routes
 
 
@@ -672,6 +693,9 @@ def test_every_url_pattern_never_answers_500(world):
         "_popup": ["1"],
         "_to_field": ["id"],
         "_changelist_filters": ["q=1"],
+        "year": ["2023", "0", "99999999999999999999"],
+        "table": ["measure", "department", "stage"],
+        "format": ["csv"],
     }
 
     def requests_to(route, converters):

@@ -1,0 +1,556 @@
+"""Open statistics (公开统计): every figure against a hand count, the disclosure control, the
+staff page's scope, the CSV, and the query count.
+
+The fixture is written row by row (applications, steps, events with explicit times), not
+through the services, so every date is known. 2023 calendar (chinese-calendar): 29 Sep – 6 Oct
+is the National Day holiday, Sat 7 and Sun 8 Oct are worked (调休), 14–15 Oct a weekend.
+Working days from d1 to d2 count the days after d1 up to d2 (``clock.working_days_between``).
+
+Routes (limits stated on the steps):
+  M1 = 鞍山 2023 3（1）: 1. 铁东区商务局 初审 (5 working days) → 2. 鞍山市财政局 拨付 (5)
+  M2 = 鞍山 2023 3（2）: 1. 鞍山市商务局 审核 (3)
+
+Applications (E1…E5 enterprises; times 10:00 Asia/Shanghai):
+  A1 E1 M1 submitted Mon 25 Sep; passed Wed 27 Sep; paid Mon 9 Oct, 100,000 (approved 100,000)
+  A2 E2 M1 submitted Tue 26 Sep; passed Mon 9 Oct;  paid Tue 10 Oct, 200,000 (approved 200,000)
+  A3 E3 M1 submitted Thu 28 Sep; passed Thu 12 Oct; paid Mon 16 Oct, 300,000 (approved 300,000)
+  A4 E4 M1 submitted Wed 27 Sep; rejected Tue 10 Oct
+  A5 E1 M1 submitted Tue 10 Oct; returned Wed 11 Oct; resubmitted Thu 12 Oct (in review)
+  A6 E2 M1 submitted Wed 11 Oct; withdrawn Fri 13 Oct (by the enterprise)
+  B1 E5 M2 submitted Mon 9 Oct;  passed (approved) Mon 16 Oct, approved 50,000
+  a draft of E3 on M1: never received, counted nowhere.
+
+Days to payment:
+  A1 25 Sep → 9 Oct: 26, 27, 28 Sep, 7, 8, 9 Oct = 6
+  A2 26 Sep → 10 Oct: 27, 28 Sep, 7, 8, 9, 10 Oct = 6
+  A3 28 Sep → 16 Oct: 7, 8, 9, 10, 11, 12, 13, 16 Oct = 8
+  median of [6, 6, 8] = 6; 90th percentile: the ⌈0.9 × 3⌉ = 3rd = 8.
+
+Finished spans (due = the limit-th working day after the span's start; late if ended after):
+  A1 step 1 25 Sep → 27 Sep, due 8 Oct (26, 27, 28 Sep, 7, 8 Oct): on time
+  A1 step 2 27 Sep → 9 Oct, due 10 Oct (28 Sep, 7, 8, 9, 10): on time
+  A2 step 1 26 Sep → 9 Oct, due 9 Oct (27, 28 Sep, 7, 8, 9): on time (on the due day)
+  A2 step 2 9 Oct → 10 Oct, due 16 Oct: on time
+  A3 step 1 28 Sep → 12 Oct, due 11 Oct (7, 8, 9, 10, 11): LATE
+  A3 step 2 12 Oct → 16 Oct, due 19 Oct: on time
+  A4 step 1 27 Sep → 10 Oct (rejected), due 10 Oct (28 Sep, 7, 8, 9, 10): on time
+     (13 calendar days: a calendar-day count would call it late)
+  A5 step 1 10 Oct → 11 Oct (returned), due 17 Oct: on time; its second span is open
+  A6 withdrawn by the enterprise: not a department's finished step
+  B1 step 1 9 Oct → 16 Oct, due 12 Oct (10, 11, 12): LATE
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import statistics
+from applications.models import Application, ApplicationEvent, ApplicationStep
+from applications.workflow import city_department, district_department
+from policies.models import City, District
+
+from .conftest import make_enterprise, make_staff, make_user, measure_at
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+# ---------------------------------------------------------------------------------------------
+# The golden tables, counted by hand above. Columns:
+# enterprises, received, approved, rejected, approved yuan, paid, paid yuan, median days,
+# 90th-percentile days, finished steps, overdue %.
+FULL = {
+    "measure": {
+        "M1": (4, 6, 3, 1, D(600000), 3, D(600000), 6, 8, 8, D("12.5")),  # 1 late of 8
+        "M2": (1, 1, 1, 0, D(50000), 0, D(0), None, None, 1, D("100.0")),
+        "total": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),  # 2 of 9
+    },
+    "city": {
+        "鞍山市": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),
+        "total": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),
+    },
+    "document": {  # M1 and M2 are of one document
+        "DOC": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),
+        "total": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),
+    },
+    "department": {
+        # A1–A6 reached 铁东区商务局; its spans: A1, A2, A3 (late), A4, A5 = 1 of 5
+        "铁东区商务局": (4, 6, 3, 1, D(600000), 3, D(600000), 6, 8, 5, D("20.0")),
+        "鞍山市财政局": (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("0.0")),
+        "鞍山市商务局": (1, 1, 1, 0, D(50000), 0, D(0), None, None, 1, D("100.0")),
+        "total": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),
+    },
+    "stage": {
+        "初审": (4, 6, 3, 1, D(600000), 3, D(600000), 6, 8, 5, D("20.0")),
+        "审核": (1, 1, 1, 0, D(50000), 0, D(0), None, None, 1, D("100.0")),
+        "拨付": (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("0.0")),
+        "total": (5, 7, 4, 1, D(650000), 3, D(600000), 6, 8, 9, D("22.2")),
+    },
+}
+
+# Public, K = 3. Cells (year, measure, departments, stages, outcome):
+#   A1, A2, A3: 2023, M1, {铁东, 财政}, {初审, 拨付}, paid — E1, E2, E3: kept
+#   A4: …, {铁东}, {初审}, rejected — E4 alone: left out
+#   A5, A6: …, {铁东}, {初审}, other — E1, E2: 2 < 3, left out
+#   B1: 2023, M2, {市商务局}, {审核}, approved — E5 alone: left out
+# So every public figure is A1–A3's; M2, 鞍山市商务局 and 审核 are suppressed rows.
+# A1–A3 spans: 6 finished, 1 late (A3 step 1) = 16.7 %; at 铁东 1 of 3 = 33.3 %.
+KEPT = (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 6, D("16.7"))
+PUBLIC = {
+    "measure": {"M1": KEPT, "M2": "suppressed", "total": KEPT},
+    "city": {"鞍山市": KEPT, "total": KEPT},
+    "document": {"DOC": KEPT, "total": KEPT},
+    "department": {
+        "铁东区商务局": (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("33.3")),
+        "鞍山市财政局": (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("0.0")),
+        "鞍山市商务局": "suppressed",
+        "total": KEPT,
+    },
+    "stage": {
+        "初审": (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("33.3")),
+        "审核": "suppressed",
+        "拨付": (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("0.0")),
+        "total": KEPT,
+    },
+}
+
+
+def at(month, day, hour=10):
+    return timezone.make_aware(datetime.datetime(2023, month, day, hour))
+
+
+class World:
+    pass
+
+
+def _application(enterprise, measure, user, route, history, **fields):
+    """An application with its ``route`` [(act, limit, department)] and its ``history``
+    [(action, from_state, to_state, from_position, to_position, time, department)]."""
+    last = history[-1] if history else None
+    application = Application.objects.create(
+        enterprise=enterprise,
+        measure=measure,
+        created_by=user,
+        state=last[2] if last else "draft",
+        position=last[4] if last else 0,
+        submitted_at=history[0][5] if history else None,
+        **fields,
+    )
+    for position, (act, limit, department) in enumerate(route, start=1):
+        step = ApplicationStep.objects.create(
+            application=application, position=position, level="city", act=act, limit_days=limit
+        )
+        step.departments.set([department])
+    for action, source, target, from_position, to_position, moment, department in history:
+        ApplicationEvent.objects.create(
+            application=application,
+            at=moment,
+            actor=user,
+            department=department,
+            action=action,
+            from_state=source,
+            to_state=target,
+            from_position=from_position,
+            to_position=to_position,
+        )
+    return application
+
+
+def build_world(suffix=""):
+    """The fixture of the module's docstring; ``suffix`` makes another copy of it."""
+    w = World()
+    city = City.objects.get(name="鞍山市")
+    tiedong = District.objects.get(city=city, name="铁东区")
+    w.m1, w.m2 = measure_at("3.1"), measure_at("3.2")
+    w.dist = district_department(tiedong, "商务局")
+    w.finance = city_department(city, "财政局")
+    w.commerce = city_department(city, "商务局")
+    user = make_user(f"clerk{suffix}")
+    firms = [
+        make_enterprise(f"统计企业{n}{suffix}", f"91210302MA{suffix or 'A'}{n:06d}", city, tiedong)
+        for n in range(1, 6)
+    ]
+    e1, e2, e3, e4, e5 = firms
+    r1 = [("preliminary", 5, w.dist), ("disburse", 5, w.finance)]
+    r2 = [("review", 3, w.commerce)]
+
+    def paid(firm, sent, passed, paid_on, amount):
+        return _application(
+            firm,
+            w.m1,
+            user,
+            r1,
+            [
+                ("submit", "draft", "in_review", 0, 1, at(*sent), None),
+                ("pass", "in_review", "in_review", 1, 2, at(*passed), w.dist),
+                ("disburse", "in_review", "disbursed", 2, 2, at(*paid_on, 15), w.finance),
+            ],
+            approved_amount_yuan=amount,
+            disbursed_amount_yuan=amount,
+            disbursed_on=datetime.date(2023, *paid_on),
+            voucher_number="V",
+        )
+
+    w.a1 = paid(e1, (9, 25), (9, 27), (10, 9), D(100000))
+    w.a2 = paid(e2, (9, 26), (10, 9), (10, 10), D(200000))
+    w.a3 = paid(e3, (9, 28), (10, 12), (10, 16), D(300000))
+    w.a4 = _application(
+        e4,
+        w.m1,
+        user,
+        r1,
+        [
+            ("submit", "draft", "in_review", 0, 1, at(9, 27), None),
+            ("reject", "in_review", "rejected", 1, 1, at(10, 10), w.dist),
+        ],
+    )
+    w.a5 = _application(
+        e1,
+        w.m1,
+        user,
+        r1,
+        [
+            ("submit", "draft", "in_review", 0, 1, at(10, 10), None),
+            ("edit", "in_review", "in_review", 1, 1, at(10, 10, 11), None),  # no move: ignored
+            ("return", "in_review", "returned", 1, 1, at(10, 11), w.dist),
+            ("resubmit", "returned", "in_review", 1, 1, at(10, 12), None),
+        ],
+    )
+    w.a6 = _application(
+        e2,
+        w.m1,
+        user,
+        r1,
+        [
+            ("submit", "draft", "in_review", 0, 1, at(10, 11), None),
+            ("withdraw", "in_review", "withdrawn", 1, 1, at(10, 13), None),
+        ],
+    )
+    w.b1 = _application(
+        e5,
+        w.m2,
+        user,
+        r2,
+        [
+            ("submit", "draft", "in_review", 0, 1, at(10, 9), None),
+            ("pass", "in_review", "approved", 1, 1, at(10, 16), w.commerce),
+        ],
+        approved_amount_yuan=D(50000),
+    )
+    w.draft = _application(e3, w.m1, user, [], [])
+    return w
+
+
+@pytest.fixture
+def world(catalogue):
+    return build_world()
+
+
+def label(world, key):
+    return {
+        "M1": f"{world.m1.title}（{world.m1.path_key}）",
+        "M2": f"{world.m2.title}（{world.m2.path_key}）",
+        "DOC": world.m1.document.title,
+    }.get(key, key)
+
+
+def figures(row):
+    return (
+        row.enterprise_count,
+        row.received,
+        row.approved,
+        row.rejected,
+        row.approved_yuan,
+        row.paid,
+        row.paid_yuan,
+        row.median_days,
+        row.p90_days,
+        row.steps_done,
+        row.overdue_percent,
+    )
+
+
+def as_golden(table):
+    got = {row.label: "suppressed" if row.suppressed else figures(row) for row in table.rows}
+    got["total"] = figures(table.total)
+    return got
+
+
+def expected(world, golden):
+    return {label(world, key): value for key, value in golden.items()}
+
+
+# --- the figures ------------------------------------------------------------------------------
+
+
+def test_every_figure_equals_the_hand_count(world):
+    tables = statistics.build_tables(statistics.load_items(Application.objects.all()))
+    for grouping, golden in FULL.items():
+        assert as_golden(tables[grouping]) == expected(world, golden), grouping
+    assert [row.label for row in tables["stage"].rows] == ["初审", "审核", "拨付"]
+
+
+def test_the_year_filter_reads_the_year_of_entry_into_review(world):
+    assert statistics.load_items(Application.objects.all(), year=2024) == []
+    assert len(statistics.load_items(Application.objects.all(), year=2023)) == 7
+
+
+def test_received_is_counted_from_entering_review_not_from_an_action_name(world):
+    """An application that enters review by another action (免申即享's confirmation, say)
+    counts as received; the submission's name is not what counts."""
+    e5 = world.b1.enterprise
+    item = _application(
+        e5,
+        world.m2,
+        world.b1.created_by,
+        [("review", 3, world.commerce)],
+        [("confirm", "to_confirm", "in_review", 1, 1, at(10, 12), None)],
+    )
+    items = {i.pk: i for i in statistics.load_items(Application.objects.all())}
+    assert item.pk in items and items[item.pk].outcome == statistics.OTHER
+
+
+def test_an_application_waiting_at_the_payment_step_counts_as_approved(world):
+    items = {i.pk: i for i in statistics.load_items(Application.objects.all())}
+    assert items[world.a1.pk].outcome == statistics.PAID
+    Application.objects.filter(pk=world.a1.pk).update(state="in_review", position=2)
+    items = {i.pk: i for i in statistics.load_items(Application.objects.all())}
+    assert items[world.a1.pk].outcome == statistics.APPROVED
+
+
+# --- the public page --------------------------------------------------------------------------
+
+
+def test_public_tables_leave_small_cells_out_everywhere(world):
+    tables, left_out = statistics.public_tables()
+    assert left_out
+    for grouping, golden in PUBLIC.items():
+        assert as_golden(tables[grouping]) == expected(world, golden), grouping
+
+
+def test_no_subtraction_reveals_the_single_enterprise(world):
+    """Total minus the shown rows is zero in every partition table, and equal across
+    tables: B1's 50,000 and its days are in no public number."""
+    tables, _ = statistics.public_tables()
+    for grouping in ("city", "document", "measure"):
+        table = tables[grouping]
+        shown = [row for row in table.rows if not row.suppressed]
+        assert sum(r.received for r in shown) == table.total.received
+        assert sum(r.approved_yuan for r in shown) == table.total.approved_yuan
+    totals = {figures(t.total) for t in tables.values()}
+    assert totals == {KEPT}
+
+
+def test_the_public_page_and_csv_never_show_the_single_enterprise(client, world):
+    response = client.get(reverse("statistics"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert str(statistics.SUPPRESSED) in page
+    assert world.m2.title in page  # listed, without figures
+    for secret in ("5 万元", "50,000", "50000", "65 万元", "650000", "100.0%", "22.2"):
+        assert secret not in page, secret
+    for grouping in statistics.GROUPINGS:
+        body = client.get(reverse("statistics"), {"format": "csv", "table": grouping}).content
+        text = body.decode("utf-8-sig")
+        for secret in ("50000", "650000", "100.0"):
+            assert secret not in text, (grouping, secret)
+
+
+def test_the_public_page_has_accessible_svg_charts_without_style(client, world):
+    page = client.get(reverse("statistics")).content.decode()
+    assert page.count('<svg class="stat-chart"') == 10  # two per grouping
+    assert 'role="img"' in page and "<title id=" in page
+    assert "style=" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+
+
+def test_public_csv_equals_the_public_table(client, world):
+    tables, _ = statistics.public_tables()
+    for grouping, table in tables.items():
+        response = client.get(reverse("statistics"), {"format": "csv", "table": grouping})
+        assert response["Content-Type"].startswith("text/csv")
+        assert response.content.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][0] == table.heading
+        body = {row[0]: row[1:] for row in rows[1:]}
+        golden = expected(world, PUBLIC[grouping])
+        golden[str(table.total.label)] = golden.pop("total")
+        assert set(body) == set(golden)
+        for name, values in golden.items():
+            if values == "suppressed":
+                assert body[name] == [str(statistics.SUPPRESSED)] + [""] * 10
+            else:
+                assert body[name] == csv_text(values), (grouping, name)
+
+
+def csv_text(values):
+    return [
+        "" if v is None else f"{v:.2f}" if isinstance(v, Decimal) and i in (4, 6) else str(v)
+        for i, v in enumerate(values)
+    ]
+
+
+def test_the_public_filters(client, world):
+    url = reverse("statistics")
+    other = City.objects.exclude(name="鞍山市").filter(documents__isnull=False).first()
+    empty = client.get(url, {"city": other.slug}).context
+    assert not empty["form"].errors
+    assert all(not s["table"].rows for s in empty["sections"])
+    assert "2024" not in dict(empty["form"].fields["year"].choices)  # years with applications
+    page = client.get(url, {"year": "1999", "city": "nowhere"})
+    assert page.status_code == 200
+    assert page.context["form"].errors.keys() == {"year", "city"}
+    assert "is-invalid" in page.content.decode()
+    anshan = City.objects.get(name="鞍山市")
+    response = client.get(url, {"year": "2023", "city": anshan.slug})
+    table = response.context["sections"][2]["table"]
+    assert figures(table.total) == KEPT
+    assert client.get(url, {"format": "csv", "table": "nope"}).status_code == 404
+
+
+def test_the_footer_links_the_statistics(client, world):
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("statistics")}"' in page
+
+
+# --- the staff page ---------------------------------------------------------------------------
+
+
+def staff_page(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("admin:applications_application_statistics"), params)
+
+
+def test_the_staff_page_shows_only_their_department(client, world):
+    finance = make_staff("fin_stats", world.finance)
+    response = staff_page(client, finance)
+    assert response.status_code == 200
+    tables = {s["table"].grouping: s["table"] for s in response.context["sections"]}
+    # A1–A3 reached 鞍山市财政局; only its steps count: 3 finished, none late.
+    mine = (3, 3, 3, 0, D(600000), 3, D(600000), 6, 8, 3, D("0.0"))
+    assert as_golden(tables["department"]) == {"鞍山市财政局": mine, "total": mine}
+    assert as_golden(tables["stage"]) == {"拨付": mine, "total": mine}
+    assert as_golden(tables["measure"]) == {label(world, "M1"): mine, "total": mine}
+    page = response.content.decode()
+    for absent in ("铁东区商务局", "鞍山市商务局", world.m2.title):
+        assert absent not in page, absent
+
+
+def test_the_district_staff_page_and_its_csv(client, world):
+    tiedong = make_staff("td_stats", world.dist)
+    response = staff_page(client, tiedong)
+    tables = {s["table"].grouping: s["table"] for s in response.context["sections"]}
+    mine = FULL["department"]["铁东区商务局"]
+    assert as_golden(tables["department"]) == {"铁东区商务局": mine, "total": mine}
+    assert world.m2.title not in response.content.decode()
+    csv_response = staff_page(client, tiedong, format="csv", table="measure")
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert rows[1] == [label(world, "M1"), *csv_text(mine)]
+
+
+def test_the_superuser_sees_every_figure(client, world, django_user_model):
+    admin = django_user_model.objects.create_superuser("root_stats", "r@example.com", "x")
+    response = staff_page(client, admin)
+    tables = {s["table"].grouping: s["table"] for s in response.context["sections"]}
+    for grouping, golden in FULL.items():
+        assert as_golden(tables[grouping]) == expected(world, golden), grouping
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                staff_page(client, admin, format="csv", table="department").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    got = {row[0]: row[1:] for row in rows[1:]}
+    golden = expected(world, FULL["department"])
+    golden["合计（每件申报计一次）"] = golden.pop("total")
+    assert got == {name: csv_text(values) for name, values in golden.items()}
+
+
+def test_the_desk_and_the_queue_link_the_staff_page(client, world):
+    tiedong = make_staff("td_links", world.dist)
+    client.force_login(tiedong)
+    url = reverse("admin:applications_application_statistics")
+    assert url in client.get(reverse("admin:index")).content.decode()
+    assert url in client.get(reverse("admin:applications_application_changelist")).content.decode()
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def count_queries(client, url, user=None):
+    if user is not None:
+        client.force_login(user)
+    client.get(url)  # warm: sessions, content types
+    cache.clear()  # the public tables computed afresh
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_query_count_does_not_grow_with_the_applications(client, world, django_user_model):
+    admin = django_user_model.objects.create_superuser("root_q", "q@example.com", "x")
+    public = reverse("statistics")
+    staff = reverse("admin:applications_application_statistics")
+    before = count_queries(client, public), count_queries(client, staff, admin)
+    build_world("B")  # as many applications again, new enterprises
+    build_world("C")
+    client.logout()
+    after = count_queries(client, public), count_queries(client, staff, admin)
+    assert after == before
+    assert before[0] <= 14, before
+
+
+def test_median_and_percentile_by_their_definitions():
+    row = statistics.Row("x", days=[9, 6, 8, 6])
+    assert (row.median_days, row.p90_days) == (7, 9)  # (6 + 8) / 2; the ⌈3.6⌉ = 4th
+    row = statistics.Row("x", days=[7, 6])
+    assert (row.median_days, row.p90_days) == (D("6.5"), 7)
+    assert statistics.Row("x").median_days is None
+    assert statistics.Row("x", steps_done=3, steps_overdue=1).overdue_percent == D("33.3")
+
+
+def test_with_a_threshold_of_one_the_public_figures_are_the_full_ones(world, settings):
+    settings.STATISTICS_MIN_ENTERPRISES = 1
+    tables, left_out = statistics.public_tables()
+    assert not left_out
+    for grouping, golden in FULL.items():
+        assert as_golden(tables[grouping]) == expected(world, golden), grouping
+
+
+def test_the_public_tables_are_cached_until_an_application_moves(client, world):
+    url = reverse("statistics")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert len(queries) <= 4  # the years, the cities, the events' state, the revision
+    assert figures(page.context["sections"][2]["table"].total) == KEPT
+    # A fourth enterprise's application is paid like A1–A3: the cell grows, the page follows.
+    e4 = world.a4.enterprise
+    _application(
+        e4,
+        world.m1,
+        world.a4.created_by,
+        [("preliminary", 5, world.dist), ("disburse", 5, world.finance)],
+        [
+            ("submit", "draft", "in_review", 0, 1, at(9, 25), None),
+            ("pass", "in_review", "in_review", 1, 2, at(9, 27), world.dist),
+            ("disburse", "in_review", "disbursed", 2, 2, at(10, 9, 15), world.finance),
+        ],
+        approved_amount_yuan=D(1000),
+        disbursed_amount_yuan=D(1000),
+        disbursed_on=datetime.date(2023, 10, 9),
+        voucher_number="V",
+    )
+    total = client.get(url).context["sections"][2]["table"].total
+    assert (total.received, total.paid_yuan) == (4, D(601000))
