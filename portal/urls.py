@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("policies.api_urls")),
     path("check/", include("policies.eligibility.urls")),
     path("applications/", include("applications.urls")),
+    path("notices/", include("applications.notice_urls")),
     path("accounts/", include("applications.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
