@@ -224,9 +224,13 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                 "admin/applications/publicnotice/publish.html",
                 {**context, "step": "choose", "rows": rows},
             )
-        if not str(chosen).isdigit() or int(chosen) not in waiting:
+        try:
+            chosen = int(chosen)
+        except ValueError as error:
+            raise Http404 from error
+        if chosen not in waiting:
             raise Http404
-        measure = Measure.all_objects.select_related("document__city").get(pk=int(chosen))
+        measure = Measure.all_objects.select_related("document__city").get(pk=chosen)
         try:
             publisher = notices.publishing_department(request.user, measure)
         except notices.NoticeError as error:

@@ -103,7 +103,7 @@ def notice_detail(request, pk):
         )
     except notices.NoticeError as error:
         return _detail(request, notice, form, 400, str(error))
-    raised = [int(p) for p in request.session.get(SESSION_KEY, []) if str(p).isdigit()][-9:]
+    raised = [int(p) for p in request.session.get(SESSION_KEY, []) if isinstance(p, int)][-9:]
     request.session[SESSION_KEY] = [*raised, objection.pk]
     return redirect("notices:objection_sent", pk=notice.pk)
 
@@ -112,7 +112,7 @@ def notice_detail(request, pk):
 def objection_sent(request, pk):
     """谢谢: when the department answers, for the objection this browser just raised."""
     notice = get_object_or_404(_notices(), pk=pk)
-    mine = [int(p) for p in request.session.get(SESSION_KEY, []) if str(p).isdigit()]
+    mine = [int(p) for p in request.session.get(SESSION_KEY, []) if isinstance(p, int)]
     objection = (
         Objection.objects.filter(notice=notice, pk__in=mine).order_by("-pk").first()
         if mine

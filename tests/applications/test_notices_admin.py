@@ -84,6 +84,9 @@ def test_a_department_with_nothing_to_publish_is_told_so(client, personas, measu
     add = reverse("admin:applications_publicnotice_add")
     assert client.get(add, {"measure": measure.pk}).status_code == 404
     assert client.get(add, {"measure": "x"}).status_code == 404
+    client.force_login(personas.city_commerce)
+    for bad in ("²", "x", "999999"):  # a digit int() refuses, text, no such measure
+        assert client.get(add, {"measure": bad}).status_code == 404
 
 
 def test_the_intake_inline_edits_the_notice_settings(client, personas, measure):
