@@ -107,6 +107,20 @@ class ObjectionForm(forms.Form):
 
 
 class ItemsField(forms.ModelMultipleChoiceField):
+    """Applications by pk; a value that is not a pk a column holds is refused before any
+    query (SQLite and PostgreSQL both fail on an integer out of their range in ``IN``)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdecimal() or int(text) >= 2**31:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, application):
         amount = notices.amount_of(application)
         return "{} {} {}".format(

@@ -342,3 +342,24 @@ def _colleague(personas):
     from .conftest import make_staff
 
     return make_staff("city_commerce_2", staff_department(personas.city_commerce))
+
+
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999", "-1", "1e5", "\x00", "٣", "0x1", "2147483648"]
+)
+def test_hostile_publish_values_are_refused_not_500(client, personas, measure, value):
+    """An item pk no column holds (SQLite and PostgreSQL fail on it in ``IN``), a measure
+    or a period that is not a number: a message or a 404, nothing published."""
+    application = awaiting_payment(personas, measure)
+    client.force_login(personas.city_commerce)
+    add = reverse("admin:applications_publicnotice_add")
+    for data in (
+        {"measure": measure.pk, "items": [value], "days": "5"},
+        {"measure": measure.pk, "items": [application.pk], "days": value},
+        {"measure": value},
+    ):
+        for confirm in ("", "yes"):
+            status = client.post(add, {**data, "confirm": confirm}).status_code
+            assert status in (200, 302, 400, 404), (data, confirm, status)
+    # only "٣" (an Arabic-Indic 3, read by int()) is a good number of days
+    assert PublicNotice.objects.exists() == (value == "٣")
