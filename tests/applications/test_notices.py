@@ -2,6 +2,7 @@
 window and while an objection waits, the public pages and the objection form."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -299,7 +300,9 @@ def test_the_form_says_what_is_wrong_next_to_the_field_and_keeps_the_rest(
     response = client.post(notice.get_absolute_url(), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'id="id_{field}-error"' in html and message in html
+    assert f'id="id_{field}_error"' in html and message in html
+    # the widget points at its message (Django names it in aria-describedby)
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', html)
     for key in {"name", "contact", "text"} - {field}:
         assert data[key] in html  # nothing typed is lost
     assert not Objection.objects.exists()
