@@ -363,3 +363,21 @@ def test_hostile_publish_values_are_refused_not_500(client, personas, measure, v
             assert status in (200, 302, 400, 404), (data, confirm, status)
     # only "٣" (an Arabic-Indic 3, read by int()) is a good number of days
     assert PublicNotice.objects.exists() == (value == "٣")
+
+
+def test_the_desk_counts_objections_to_answer_and_open_notices(
+    client, personas, measure, scene, settings
+):
+    awaiting_payment(personas, measure, "b")  # one more item, not yet published
+    client.force_login(personas.city_commerce)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert 'id="notice-desk"' in html
+    assert '<span class="count">1</span>待答复异议</a>' in html
+    assert '<span class="count">1</span>公示中</a>' in html
+    assert '<span class="count">1</span>待公示事项</a>' in html
+    settings.PORTAL_TODAY = AFTER_WINDOW
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "（已超期 1 件）" in html and '<span class="count">0</span>公示中</a>' in html
+    client.force_login(personas.city_statistics)  # another department: nothing of theirs
+    html = client.get(reverse("admin:index")).content.decode()
+    assert '<span class="count">0</span>待答复异议</a>' in html
