@@ -48,7 +48,10 @@ class NoticeStatusFilter(admin.SimpleListFilter):
         if self.value() == "closed":
             return queryset.filter(ends_on__lt=today)
         if self.value() == "pending":
-            return queryset.filter(objections__answered_at__isnull=True).distinct()
+            # in one filter(): one join, an objection that exists and has no answer
+            return queryset.filter(
+                objections__isnull=False, objections__answered_at__isnull=True
+            ).distinct()
         return queryset
 
 

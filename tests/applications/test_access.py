@@ -59,6 +59,8 @@ def urls_of(world, measure):
         "login": reverse("login"),
         "password_reset": reverse("password_reset"),
         "password_change": reverse("password_change"),
+        # 公示: public; a notice's own pages are in test_notices_admin.py's table
+        "notices": reverse("notices:list"),
     }
 
 
@@ -81,6 +83,7 @@ register                200      302      302      302      302      302      30
 login                   200      200      200      200      200      200      200      200      200
 password_reset          200      200      200      200      200      200      200      200      200
 password_change         302      200      200      200      200      200      200      200      200
+notices                 200      200      200      200      200      200      200      200      200
 """
 PERSONA_NAMES = {
     "ANON": ANON,

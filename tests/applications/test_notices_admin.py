@@ -117,6 +117,24 @@ def test_answering_once_through_the_admin(client, personas, scene):
     assert 'id="answer-objection"' not in client.get(change).content.decode()
 
 
+def test_the_notice_list_filters_by_status(client, personas, measure, scene, settings):
+    quiet = publish(personas, measure, [awaiting_payment(personas, measure, "b")])
+    client.force_login(personas.city_commerce)
+    url = reverse("admin:applications_publicnotice_changelist")
+
+    def listed(status):
+        html = client.get(url, {"status": status}).content.decode()
+        return {n.pk for n in (scene["notice"], quiet) if f"/publicnotice/{n.pk}/change/" in html}
+
+    assert listed("open") == {scene["notice"].pk, quiet.pk}
+    assert listed("pending") == {scene["notice"].pk}  # not the notice without objections
+    assert listed("closed") == set()
+    settings.PORTAL_TODAY = AFTER_WINDOW
+    assert listed("closed") == {scene["notice"].pk, quiet.pk}
+    html = client.get(url).content.decode()
+    assert "公示期已结束，异议待答复" in html
+
+
 def test_the_objection_list_flags_the_overdue(client, personas, scene, settings):
     settings.PORTAL_TODAY = AFTER_WINDOW
     client.force_login(personas.city_commerce)
