@@ -562,7 +562,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     def notice_text(self, application):
         """The notices it is in and, at the payment step, why payment waits (公示)."""
         today = portal_today()
-        lines = notices.notice_lines(application, today) if application.submitted_at else []
+        # drafts are never published; anything else may be (免申即享 items are not submitted)
+        lines = notices.notice_lines(application, today) if application.state != State.DRAFT else []
         rows = [
             (
                 line.notice.get_absolute_url(),

@@ -227,7 +227,9 @@ def _detail_context(request, application, **extra):
         "can_edit": services.refusal("edit", ctx) is None,
         "clock": clock_for(application, on, calendar),
         # 公示: the notices it is in (公示中 until …, ended, objections being answered)
-        "notices": notices.notice_lines(application, on) if application.submitted_at else [],
+        "notices": (
+            notices.notice_lines(application, on) if application.state != State.DRAFT else []
+        ),
     }
     if context["can_edit"]:
         context["upload_form"] = AttachmentForm(measure=application.measure)

@@ -399,3 +399,20 @@ def test_the_desk_counts_objections_to_answer_and_open_notices(
     client.force_login(personas.city_statistics)  # another department: nothing of theirs
     html = client.get(reverse("admin:index")).content.decode()
     assert '<span class="count">0</span>待答复异议</a>' in html
+
+
+def test_an_item_nobody_submitted_shows_its_notice_too(client, personas, measure):
+    """免申即享 items reach the payment step without a submission (submitted_at empty)."""
+    from applications.models import Application
+
+    require_notice(measure)
+    application = awaiting_payment(personas, measure)
+    Application.objects.filter(pk=application.pk).update(submitted_at=None)
+    publish(personas, measure, [application])
+    client.force_login(personas.city_finance)
+    change = reverse("admin:applications_application_change", args=[application.pk])
+    html = client.get(change).content.decode()
+    assert "正在公示" in html and "尚未公示" not in html
+    client.force_login(personas.enterprise_a)
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert 'id="application-notices"' in html
