@@ -53,8 +53,7 @@ class ObjectionForm(forms.Form):
         label=_("异议内容"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("请写明事实和理由，可附有关情况的说明；%(min)d 至 %(max)d 字。")
-        % {"min": TEXT_MIN, "max": TEXT_MAX},
+        help_text=_("请写明事实和理由；10 至 2000 字。"),  # TEXT_MIN, TEXT_MAX
         error_messages={
             **_required(_("请填写异议内容。")),
             "max_length": _("异议内容不能超过 %(limit_value)d 字（您输入了 %(show_value)d 字）。"),

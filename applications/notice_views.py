@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from policies.models import City
@@ -22,7 +23,7 @@ from .notice_forms import ObjectionForm
 
 PAGE_SIZE = 20
 SESSION_KEY = "notice_objections"  # the objections this browser raised (pks), for the thanks page
-TOO_MANY = _("来自您所在网络的异议提交过于频繁，请一小时后再试。您填写的内容已保留。")
+TOO_MANY = gettext_lazy("来自您所在网络的异议提交过于频繁，请一小时后再试。您填写的内容已保留。")
 
 
 def _notices():

@@ -255,6 +255,9 @@ def test_the_notice_page_shows_the_masked_code_only(client, notice):
     assert entry.masked_uscc in html and full not in html
     assert "2023年10月16日 至 2023年10月23日" in html
     assert 'name="contact"' in html and "针对整个公示" in html
+    from applications.notice_forms import TEXT_MAX, TEXT_MIN
+
+    assert f"{TEXT_MIN} 至 {TEXT_MAX} 字" in html  # the help text says the form's limits
 
 
 def test_an_objection_is_raised_and_thanked_with_its_deadline(client, notice):
