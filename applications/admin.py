@@ -32,12 +32,15 @@ from portal.dates import today as portal_today
 
 from . import (
     admin_calendar,  # noqa: F401  (registers the calendar's admin)
+    admin_notices,  # noqa: F401  (registers the 公示 and 异议 admins)
+    notices,
     services,
     workflow,
 )
 from .clock import WorkCalendar, clock_for, fast_track_problem
 from .desk import QUEUE_FILTERS, queue_csv, queue_rows, queue_xlsx
 from .models import (
+    Act,
     Application,
     ApplicationEvent,
     ApplicationStep,
@@ -57,7 +60,7 @@ from .states import TRANSITIONS, Role, State
 class IntakeInline(admin.StackedInline):
     model = Intake
     can_delete = False
-    fields = ["accepts", "fast_track", "note"]
+    fields = ["accepts", "fast_track", "note", "notice_required", "notice_days"]
     verbose_name_plural = _("在线申报（关闭后不再受理新申报；已提交的照常办理）")
 
 
@@ -415,6 +418,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "description",
         "submitted_at",
         "disbursement_text",
+        "notice_text",
     ]
     fields = readonly_fields
     inlines = [StepInline, AttachmentInline, EventInline]
@@ -553,6 +557,43 @@ class ApplicationAdmin(admin.ModelAdmin):
             "date": date_text(application.disbursed_on),
             "voucher": application.voucher_number,
         }
+
+    @admin.display(description=_("公示"))
+    def notice_text(self, application):
+        """The notices it is in and, at the payment step, why payment waits (公示)."""
+        today = portal_today()
+        # drafts are never published; anything else may be (免申即享 items are not submitted)
+        lines = notices.notice_lines(application, today) if application.state != State.DRAFT else []
+        rows = [
+            (
+                line.notice.get_absolute_url(),
+                line.notice.title,
+                (_("公示中，至 %(end)s") if line.open else _("公示期已结束（%(end)s）"))
+                % {"end": date_text(line.notice.ends_on)}
+                + (_("；异议待答复 %(n)d 件") % {"n": line.pending} if line.pending else ""),
+            )
+            for line in lines
+        ]
+        html = format_html_join(
+            "", '<div><a href="{}" target="_blank" rel="noopener">{}</a>：{}</div>', rows
+        )
+        steps = list(application.steps.all())
+        step = application.current_step()
+        paying = (
+            application.state == State.IN_REVIEW
+            and step is not None
+            and step.act == Act.DISBURSE
+            and step.position == max(s.position for s in steps)
+        )
+        if paying:
+            blocker = notices.payment_blocker(application, today, [line.entry for line in lines])
+            if blocker:
+                html = format_html(
+                    '{}<div><strong class="queue-overdue" id="payment-blocker">{}</strong></div>',
+                    html,
+                    blocker,
+                )
+        return html or "—"
 
     @admin.display(description=_("申报数据"))
     def figures_display(self, application):

@@ -9,6 +9,11 @@ REVIEWER_PERMISSIONS = [
     "view_applicationevent",
     "view_attachment",
     "view_enterprise",
+    # 公示 and 异议: the admin scopes both to the department (applications.notices)
+    "view_publicnotice",
+    "add_publicnotice",
+    "view_objection",
+    "change_objection",
 ]
 
 

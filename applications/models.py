@@ -11,6 +11,7 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -31,6 +32,9 @@ from .states import (
     public_words,
 )
 from .uscc import validate_uscc
+
+NOTICE_MAX_DAYS = 30
+"""The longest 公示期 staff may set, in working days."""
 
 
 class Enterprise(models.Model):
@@ -262,6 +266,17 @@ class Intake(models.Model):
         help_text=_("全流程办理时限不超过 60 个工作日"),
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    notice_required = models.BooleanField(
+        _("公示后方可拨付"),
+        default=False,
+        help_text=_("勾选后，拟拨付的事项须经公示，公示期满且异议均已答复后方可登记拨付"),
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("公示期（工作日）"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(NOTICE_MAX_DAYS)],
+        help_text=_("发布公示时的默认公示期"),
+    )
 
     class Meta:
         verbose_name = _("在线申报设置")
@@ -588,3 +603,131 @@ class Attachment(models.Model):
         return reverse(
             "applications:attachment", kwargs={"pk": self.application_id, "attachment": self.pk}
         )
+
+
+# --- 公示: approved items published before payment, and objections to them ----------------
+
+
+class PublicNotice(models.Model):
+    """A 公示 of a measure's items awaiting payment, published by a department on creation.
+
+    The notice is a record: its entries keep what was published (``NoticeEntry``), whatever
+    changes later, and its page stays readable after the period (公示期已结束). Rows are
+    written by ``applications.notices.publish_notice`` only."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="public_notices", verbose_name=_("政策措施")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="public_notices",
+        verbose_name=_("发布部门"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
+    starts_on = models.DateField(_("公示开始日期"))
+    ends_on = models.DateField(_("公示截止日期"), db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+    created_at = models.DateTimeField(_("发布时间"), default=dates.now)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notices:detail", kwargs={"pk": self.pk})
+
+    def is_open(self, today) -> bool:
+        """In its period: objections are taken, payment waits."""
+        return self.starts_on <= today <= self.ends_on
+
+
+class NoticeEntry(models.Model):
+    """One published item: a snapshot of what the notice showed, and the application."""
+
+    notice = models.ForeignKey(
+        PublicNotice, on_delete=models.PROTECT, related_name="entries", verbose_name=_("公示")
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="notice_entries", verbose_name=_("申报")
+    )
+    position = models.PositiveSmallIntegerField(_("序号"))
+    enterprise_name = models.CharField(_("企业名称"), max_length=100)
+    masked_uscc = models.CharField(_("统一社会信用代码"), max_length=18)
+    measure_title = models.CharField(_("政策措施"), max_length=200)
+    amount_yuan = models.DecimalField(
+        _("拟拨付金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    department_name = models.CharField(_("主管部门"), max_length=100)
+
+    class Meta:
+        verbose_name = _("公示对象")
+        verbose_name_plural = _("公示对象")
+        ordering = ["notice", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "application"], name="notice_entry_unique_application"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.enterprise_name}"
+
+
+class Objection(models.Model):
+    """异议: raised by anyone during the notice's period, to one entry or to the whole
+    notice; routed to the publishing department, which answers once by ``due_on``.
+
+    What the objector wrote is never changed; the answer is written once by
+    ``applications.notices.answer_objection`` (a conditional UPDATE where no answer is)."""
+
+    notice = models.ForeignKey(
+        PublicNotice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示")
+    )
+    entry = models.ForeignKey(
+        NoticeEntry,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        null=True,
+        blank=True,
+        verbose_name=_("公示对象"),
+        help_text=_("留空：针对整个公示"),
+    )
+    name = models.CharField(_("异议人"), max_length=32)
+    contact = models.CharField(_("联系方式"), max_length=100)
+    text = models.TextField(_("异议内容"))
+    submitted_at = models.DateTimeField(_("提出时间"), default=dates.now)
+    due_on = models.DateField(_("答复期限"), db_index=True)
+    answer = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("答复人"),
+    )
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        target = self.entry.enterprise_name if self.entry_id else _("整个公示")
+        return f"{self.notice} · {target}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

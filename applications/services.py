@@ -226,7 +226,9 @@ def _open_for_applications(ctx: Context):
 def _final_payment(ctx: Context):
     if ctx.step is None or not ctx.last or ctx.step.act != Act.DISBURSE:
         return _("只有在最后的拨付环节才能登记拨付。")
-    return None
+    from .notices import payment_blocker  # 公示: payment waits for the notice and objections
+
+    return payment_blocker(ctx.application, today())
 
 
 def _not_final_payment(ctx: Context):

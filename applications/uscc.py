@@ -45,3 +45,16 @@ def validate_uscc(value: str) -> None:
             _("统一社会信用代码校验位不符，可能有输错的字符，请对照营业执照核对后重新输入。"),
             code="check",
         )
+
+
+MASK_HEAD = 6  # the authority, type and the region's first four digits
+MASK_TAIL = 4
+
+
+def mask_uscc(value: str) -> str:
+    """The code as public pages show it (公示): the first 6 and the last 4 characters, the
+    8 between as ``*`` — ``912103********AB1X``. A value too short to mask is all stars."""
+    code = normalize_uscc(value)
+    if len(code) <= MASK_HEAD + MASK_TAIL:
+        return "*" * len(code)
+    return code[:MASK_HEAD] + "*" * (len(code) - MASK_HEAD - MASK_TAIL) + code[-MASK_TAIL:]

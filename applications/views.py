@@ -18,7 +18,7 @@ from policies.models import Department, Measure
 from portal.audit import record_download
 from portal.dates import today
 
-from . import services, workflow
+from . import notices, services, workflow
 from .clock import WorkCalendar, clock_for
 from .forms import ApplicationForm, AttachmentForm, CommentForm
 from .models import (
@@ -226,6 +226,10 @@ def _detail_context(request, application, **extra):
         ),
         "can_edit": services.refusal("edit", ctx) is None,
         "clock": clock_for(application, on, calendar),
+        # 公示: the notices it is in (公示中 until …, ended, objections being answered)
+        "notices": (
+            notices.notice_lines(application, on) if application.state != State.DRAFT else []
+        ),
     }
     if context["can_edit"]:
         context["upload_form"] = AttachmentForm(measure=application.measure)

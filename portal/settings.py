@@ -288,6 +288,8 @@ PORTAL_AUDIT_DAYS = max(180, int(os.environ.get("PORTAL_AUDIT_DAYS", "365")))
 # Password-reset and registration requests per address and per hour (portal.throttle).
 PORTAL_RESET_PER_HOUR = int(os.environ.get("PORTAL_RESET_PER_HOUR", "5"))
 PORTAL_REGISTER_PER_HOUR = int(os.environ.get("PORTAL_REGISTER_PER_HOUR", "10"))
+# Objections (异议) to a 公示 per address and per hour (portal.throttle).
+PORTAL_OBJECTION_PER_HOUR = int(os.environ.get("PORTAL_OBJECTION_PER_HOUR", "5"))
 
 # --- background jobs (django-tasks): mail leaves through the queue ---------------------------
 # In production a worker (``manage.py db_worker``) on any node runs the queued tasks; under

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/follows/", include("portal.follow_urls")),
     path("feeds/", include("policies.feed_urls")),
     path("statistics/", statistics_views.public, name="statistics"),
+    path("notices/", include("applications.notice_urls")),
     path("accounts/", include("applications.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

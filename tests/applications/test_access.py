@@ -76,6 +76,8 @@ def urls_of(world, measure):
         ),
         "unsubscribe_bad": reverse("follows:unsubscribe", args=["nonsense"]),
         "city_feed": reverse("feeds:city", args=["anshan"]),
+        # 公示: public; a notice's own pages are in test_notices_admin.py's table
+        "notices": reverse("notices:list"),
     }
 
 
@@ -108,6 +110,7 @@ follow_delete           405      405      405      405      405      405      40
 unsubscribe             200      200      200      200      200      200      200      200      200
 unsubscribe_bad         400      400      400      400      400      400      400      400      400
 city_feed               200      200      200      200      200      200      200      200      200
+notices                 200      200      200      200      200      200      200      200      200
 """
 PERSONA_NAMES = {
     "ANON": ANON,

@@ -13,4 +13,5 @@ def world(personas, measure, settings):  # noqa: F811
     # registration and password-reset requests are throttled per address: not here
     settings.PORTAL_REGISTER_PER_HOUR = 10**9
     settings.PORTAL_RESET_PER_HOUR = 10**9
+    settings.PORTAL_OBJECTION_PER_HOUR = 10**9
     return World(personas, measure)

@@ -269,6 +269,8 @@ CHANGELIST_FILTERS = [
     "status",
     "desk",
     "state__exact",
+    "answered",
+    "notice__id__exact",
 ]
 
 
@@ -582,6 +584,39 @@ FORMS = [
         user="district_staff",
         rollback=False,
     ),
+    # 公示: the public's objection, the department's publication and answer
+    Form(
+        "notice_objection",
+        "post",
+        lambda w: f"/notices/{w.notice.pk}/",
+        lambda w: {
+            "entry": ["all", str(w.notice.entries.first().pk), "0"],
+            "name": ["张三", "某某有限公司"],
+            "contact": ["13800000000", "0412-5550000", "a@example.com", "x"],
+            "text": ["该企业去年已享受同类补贴，请核实。", "短"],
+        },
+    ),
+    Form(
+        "admin_publish",
+        "post",
+        "/admin/applications/publicnotice/add/",
+        lambda w: {
+            "measure": [w.measure.pk, w.at_finance.measure_id],
+            "items": [w.at_finance.pk, w.in_review.pk],
+            "days": ["5", "0", "31"],
+            "title": ["公示", ""],
+            "confirm": ["yes", "no"],
+        },
+        user="commerce_staff",
+        query=lambda w: {"measure": [w.measure.pk]},
+    ),
+    Form(
+        "admin_answer",
+        "post",
+        lambda w: f"/admin/applications/objection/{w.objection.pk}/answer/",
+        lambda w: {"answer": ["经核实，数据无误。", ""]},
+        user="commerce_staff",
+    ),
     Form(
         "admin_changelist_filters",
         "get",
@@ -617,7 +652,7 @@ def url_patterns(patterns=None, prefix=""):
 def segments(world, name, converter):
     """Hostile values for a path segment, with the good ones of its name mixed in."""
     good = {
-        "pk": world.good["measure"] + world.good["document"] + [world.draft.pk],
+        "pk": world.good["measure"] + world.good["document"] + [world.draft.pk, world.notice.pk],
         "measure_pk": world.good["measure"],
         "attachment": [1],
         "slug": world.good["city"] + world.good["topic"],

@@ -47,6 +47,7 @@ class World:
             "enterprise_reviewed": self.personas.enterprise_a,  # has the one in review
             "district_staff": self.personas.district_staff_a,
             "finance_staff": self.personas.city_finance,
+            "commerce_staff": self.personas.city_commerce,  # publishes 3（1）'s notices
         }[name]
 
     @functools.cached_property
@@ -78,6 +79,21 @@ class World:
             services.approve_step(application, getattr(self.personas, staff))
         application.refresh_from_db()
         return application
+
+    @functools.cached_property
+    def notice(self):
+        """市商务局's 公示 of the item waiting at 市财政局, open on the portal's today."""
+        from applications import notices
+
+        return notices.publish_notice(self.personas.city_commerce, self.measure, [self.at_finance])
+
+    @functools.cached_property
+    def objection(self):
+        from applications import notices
+
+        return notices.raise_objection(
+            self.notice, name="张三", contact="13800000000", text="请核实该企业的申报数据。"
+        )
 
     @functools.cached_property
     def anshan(self):

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import notice_views
+
+app_name = "notices"
+
+urlpatterns = [
+    path("", notice_views.notice_list, name="list"),
+    path("<int:pk>/", notice_views.notice_detail, name="detail"),
+    path("<int:pk>/objection-sent/", notice_views.objection_sent, name="objection_sent"),
+]
