@@ -32,6 +32,7 @@ from portal.dates import today as portal_today
 
 from . import (
     admin_calendar,  # noqa: F401  (registers the calendar's admin)
+    admin_exempt,  # noqa: F401  (registers the 免申即享 lists' admin)
     services,
     workflow,
 )
@@ -414,6 +415,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "figures_display",
         "description",
         "submitted_at",
+        "route",
+        "bank_text",
         "disbursement_text",
     ]
     fields = readonly_fields
@@ -543,6 +546,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     def approved_text(self, application):
         amount = application.approved_amount_yuan
         return format_yuan(amount) if amount else "—"
+
+    @admin.display(description=_("收款账户"))
+    def bank_text(self, application):
+        if not application.bank_account:
+            return "—"
+        return f"{application.bank_name} {application.bank_account}"
 
     @admin.display(description=_("拨付"))
     def disbursement_text(self, application):
