@@ -5,6 +5,7 @@ enterprises' profiles, and issue it (下发) after a confirmation page."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -38,7 +39,7 @@ class BeneficiaryListForm(forms.ModelForm):
     """A new list: its measure (of the staff's department, with a 免申即享 route), year and
     title, and optionally the file of its rows, validated whole."""
 
-    upload = forms.FileField(
+    file = forms.FileField(
         label=_("名单文件（CSV 或 XLSX）"),
         required=False,
         help_text=_(
@@ -54,6 +55,9 @@ class BeneficiaryListForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        self.report = None
+        if request is None or "measure" not in self.fields:
+            return  # an existing list: every field is read-only
         department = None if request.user.is_superuser else _department(request)
         self.fields["measure"] = MeasureChoice(
             label=_("措施"),
@@ -71,12 +75,12 @@ class BeneficiaryListForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        upload, measure = data.get("upload"), data.get("measure")
+        upload, measure = data.get("file"), data.get("measure")
         if upload and measure is not None:
             self.report = exempt.check_upload(upload, measure)
             if self.report.errors:
                 raise forms.ValidationError(
-                    {"upload": [_("名单未导入，请修改以下各行后重新上传：")] + self.report.errors}
+                    {"file": [_("名单未导入，请修改以下各行后重新上传：")] + self.report.errors}
                 )
         return data
 
@@ -135,7 +139,12 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("measure", "department")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .select_related("measure", "department")
+            .annotate(row_total=Count("rows"))
+        )
         if request.user.is_superuser:
             return queryset
         department = _department(request)
@@ -146,6 +155,15 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # another department's list does not exist for this user, whatever the method
+        if (
+            not str(object_id).isdigit()
+            or not self.get_queryset(request).filter(pk=object_id).exists()
+        ):
+            raise Http404
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # staff of a department (not only the reviewers' group): the lists are theirs
     def has_module_permission(self, request):
@@ -168,7 +186,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["measure", "year", "title", "upload"]
+            return ["measure", "year", "title", "file"]
         return self.readonly_fields
 
     def get_inlines(self, request, obj):
@@ -191,7 +209,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("企业数"))
     def row_count(self, blist):
-        return blist.rows.count()
+        return blist.row_total
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -201,7 +219,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         if department is None or not obj.measure.departments.filter(pk=department.pk).exists():
             department = department or obj.measure.departments.order_by("pk").first()
         obj.department = department
-        upload = form.cleaned_data.get("upload")
+        upload = form.cleaned_data.get("file")
         if upload:
             obj.source_name = upload.name[:200]
             obj.source_file = upload

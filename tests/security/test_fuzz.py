@@ -465,6 +465,49 @@ FORMS = [
         ),
         lambda w: {"comment": ["请审核", ""], "confirm": ["yes", "no"]},
     ),
+    # 免申即享: the enterprise confirms (bank account, 信用承诺) or declines its item
+    Form(
+        "exempt_confirm",
+        "post",
+        lambda w: st.sampled_from(
+            [
+                ("enterprise", f"/applications/{w.exempt_item.pk}/confirm/"),
+                ("enterprise", f"/applications/{w.exempt_item.pk}/decline/"),
+            ]
+        ),
+        lambda w: {
+            "bank_name": ["中国工商银行鞍山分行", ""],
+            "bank_account": ["6222000012345678", "6222 0000 1234", "abc"],
+            "promise": ["on", ""],
+            "confirm": ["yes", "no"],
+            "comment": ["", "不需要"],
+        },
+    ),
+    # the 免申即享 lists in the admin: a new list with its file, generate, issue
+    Form(
+        "beneficiary_list_add",
+        "multipart",
+        "/admin/applications/beneficiarylist/add/",
+        lambda w: {
+            "measure": [w.beneficiary_list.measure_id, w.measure.pk],
+            "year": ["2023", "0", "99999"],
+            "title": ["2023年度名单"],
+        },
+        user="superuser",
+        files=True,
+    ),
+    Form(
+        "beneficiary_list_actions",
+        "post",
+        lambda w: st.sampled_from(
+            [
+                f"/admin/applications/beneficiarylist/{w.beneficiary_list.pk}/generate/",
+                f"/admin/applications/beneficiarylist/{w.beneficiary_list.pk}/issue/",
+            ]
+        ),
+        lambda w: {"confirm": ["yes", "no"]},
+        user="superuser",
+    ),
     Form(
         "enterprise_profile",
         "post",
