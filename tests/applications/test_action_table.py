@@ -290,6 +290,13 @@ def rows_for(expected, state):
 # --- the consistency of the tables ------------------------------------------------------------
 
 
+# The 免申即享 actions and states (an item a department listed; the enterprise confirms or
+# declines it) are tabled per persona in tests/applications/test_exempt_route.py and
+# test_access.py, not here yet: an item on that route never is in this table's states.
+EXEMPT_ACTIONS = {"confirm", "decline"}
+EXEMPT_STATES = {State.TO_CONFIRM, State.DECLINED}
+
+
 def test_the_tables_cover_every_action_and_every_state():
     outcomes = {}
     for (action, state), row in ALL_ROWS.items():
@@ -297,11 +304,11 @@ def test_the_tables_cover_every_action_and_every_state():
         assert state in STATE_OF, state
         assert set(row.values()) <= OUTCOMES, (action, state, row)
         outcomes.setdefault(action, set()).update(row.values())
-    assert set(outcomes) == set(TRANSITIONS)
+    assert set(outcomes) == set(TRANSITIONS) - EXEMPT_ACTIONS
     for action, seen in outcomes.items():
         assert "done" in seen, f"{action} is never done"
         assert seen - {"done"}, f"{action} is never refused"
-    assert {STATE_OF[state] for _action, state in ALL_ROWS} == set(State.values)
+    assert {STATE_OF[state] for _action, state in ALL_ROWS} == set(State.values) - EXEMPT_STATES
     assert {s for _a, s in EXPECTED} == set(HISTORY)
     assert {s for _a, s in APPROVAL_EXPECTED} == set(APPROVAL_HISTORY)
     # every persona of the fixtures, and the anonymous visitor, has a column of its own
@@ -310,9 +317,11 @@ def test_the_tables_cover_every_action_and_every_state():
     # every state of the main route has a row for every action its URL can express
     for state in {s for _a, s in EXPECTED}:
         actions = {a for a, s in EXPECTED if s == state}
-        expressible = set(TRANSITIONS) - {
-            "withdraw" if state in ("draft", "discarded") else "discard"
-        }
+        expressible = (
+            set(TRANSITIONS)
+            - EXEMPT_ACTIONS
+            - {"withdraw" if state in ("draft", "discarded") else "discard"}
+        )
         assert actions == expressible, state
 
 
