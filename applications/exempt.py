@@ -370,7 +370,13 @@ def issue(beneficiary_list: BeneficiaryList, user) -> tuple[int, int]:
         if issued != 1:
             raise ListError(_("名单已下发，不能重复下发。"))
         beneficiary_list.refresh_from_db()
-        rows = list(beneficiary_list.rows.filter(application__isnull=True))
+        # the rows locked before the enterprises are read: a registration claiming one of
+        # them waits for this issue, then finds the list issued (``claim_waiting``)
+        rows = list(
+            beneficiary_list.rows.select_for_update(of=("self",))
+            .filter(application__isnull=True)
+            .order_by("line", "pk")
+        )
         enterprises = {
             e.uscc: e for e in Enterprise.objects.filter(uscc__in=[r.uscc for r in rows])
         }
@@ -386,7 +392,15 @@ def issue(beneficiary_list: BeneficiaryList, user) -> tuple[int, int]:
 def claim_waiting(enterprise) -> int:
     """A newly registered enterprise finds its 免申即享 items waiting: the rows of issued
     lists with its credit code become its 待确认 items (called in the registration's
-    transaction)."""
+    transaction). The code's rows are locked first (PostgreSQL; SQLite serialises writers
+    anyway): an issue under way either sees the new enterprise or is waited for, and the
+    rows are read after it committed."""
+    list(
+        Beneficiary.objects.select_for_update(of=("self",))
+        .filter(uscc=enterprise.uscc, application__isnull=True)
+        .order_by("pk")  # not the default order, which joins the lists (and would lock them)
+        .values_list("pk", flat=True)
+    )
     rows = Beneficiary.objects.filter(
         uscc=enterprise.uscc,
         application__isnull=True,

@@ -95,3 +95,71 @@ def test_confirmation_racing_an_application_pays_once(transactional_catalogue, p
             assert not loser.events.filter(action__in=["confirm", "submit"]).exists()
     assert sum(outcomes.values()) == PAIRS * ROUNDS
     print(dict(outcomes))
+
+
+def test_an_issue_racing_the_registration_of_a_listed_code_gives_it_one_item(
+    transactional_catalogue, personas
+):
+    """A list issued while an enterprise of it registers: whichever goes first, the
+    enterprise ends with exactly one 待确认 item (the issue sees it, or its registration
+    claims the row), never none and never two. (Without the row locks of ``exempt.issue``
+    and ``exempt.claim_waiting`` PostgreSQL loses items here: neither transaction sees the
+    other's uncommitted write.)"""
+    from django.db import transaction
+
+    from .conftest import uscc
+
+    measure = measure_at("13.5")
+    city = City.objects.get(name="鞍山市")
+    tiedong = District.objects.get(city=city, name="铁东区")
+    staff = make_staff("science", measure.departments.order_by("pk").first())
+
+    def register(code, name):
+        def run():
+            import traceback
+
+            try:
+                with transaction.atomic():
+                    enterprise = make_enterprise(name, code[:17], city, tiedong)
+                    exempt.claim_waiting(enterprise)
+            except Exception:
+                traceback.print_exc()
+                raise
+            return ("done", "")
+
+        return run
+
+    def issue(blist):
+        def run():
+            import traceback
+
+            try:
+                return (exempt.issue(blist, staff), "")
+            except Exception:
+                traceback.print_exc()
+                raise
+
+        return run
+
+    codes = []
+    for round_ in range(ROUNDS):
+        pairs = []
+        for n in range(PAIRS):
+            code = uscc(f"91210302MA0N{round_}{n}0A1")
+            name = f"鞍山新注册{round_}{n}有限公司"
+            blist = BeneficiaryList.objects.create(
+                measure=measure,
+                department=staff.staff_membership.department,
+                year=2023,
+                title=f"名单{round_}{n}",
+                created_by=staff,
+            )
+            exempt.replace_rows(blist, [exempt.Row(2, code, name, "排名", Decimal("1000"))])
+            pairs.append((issue(blist), register(code, name)))
+            codes.append(code)
+        race(pairs)
+    for code in codes:
+        items = Application.objects.filter(enterprise__uscc=code, route=Route.EXEMPT)
+        assert items.count() == 1, code
+        assert items.get().state == State.TO_CONFIRM
+        assert items.get().beneficiary.uscc == code
