@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from policies.formatting import format_yuan
+from policies.formatting import department_name, format_yuan
 from policies.models import Measure
 from portal.dates import today
 
@@ -121,17 +121,18 @@ class BeneficiaryInline(admin.TabularInline):
 @admin.register(BeneficiaryList)
 class BeneficiaryListAdmin(admin.ModelAdmin):
     form = BeneficiaryListForm
-    list_display = ["title", "measure_title", "year", "department", "status", "row_count"]
+    list_display = ["title", "measure_title", "year", "department_text", "status", "row_count"]
     list_filter = ["status", "year"]
     search_fields = ["title", "measure__title"]
-    list_select_related = ["measure", "department"]
+    list_select_related = ["measure__document__city", "department__city", "department__district"]
     inlines = [BeneficiaryInline]
     change_form_template = "admin/applications/beneficiarylist/change_form.html"
+    # plain text, not links into the catalogue's admin (those answer 403 to department staff)
     readonly_fields = [
-        "measure",
+        "measure_text",
         "year",
         "title",
-        "department",
+        "department_text",
         "status",
         "source_name",
         "created_at",
@@ -142,7 +143,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         queryset = (
             super()
             .get_queryset(request)
-            .select_related("measure", "department")
+            .select_related("measure__document__city", "department__city", "department__district")
             .annotate(row_total=Count("rows"))
         )
         if request.user.is_superuser:
@@ -206,6 +207,14 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
     @admin.display(description=_("措施"), ordering="measure__title")
     def measure_title(self, blist):
         return blist.measure.title[:40]
+
+    @admin.display(description=_("措施"))
+    def measure_text(self, blist):
+        return f"{blist.measure.document.city} · {blist.measure}"
+
+    @admin.display(description=_("发放部门"))
+    def department_text(self, blist):
+        return department_name(blist.department)
 
     @admin.display(description=_("企业数"))
     def row_count(self, blist):
