@@ -94,7 +94,7 @@ class BeneficiaryInline(admin.TabularInline):
     verbose_name_plural = _("名单企业")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("application")
+        return super().get_queryset(request).select_related("application", "beneficiary_list")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -183,6 +183,12 @@ def start(request, measure_pk):
             "stages": workflow.stages_of(measure),
             "materials": required_materials(measure),
             "enterprise": enterprise,
+            # 18（2）: listed for its 免申即享 route, it need not apply
+            "listed_item": Application.objects.filter(
+                enterprise=enterprise, measure=measure, state=State.TO_CONFIRM
+            ).first()
+            if workflow.exempt_route(measure)
+            else None,
         },
     )
 

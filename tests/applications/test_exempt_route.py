@@ -388,3 +388,15 @@ def test_a_user_without_an_enterprise_cannot_confirm(personas, exempt_measure, s
     with pytest.raises(services.NotYourStage):
         services.confirm_exempt(item, make_user("nobody"), "工商银行", "6222000012345678", True)
     assert Beneficiary.objects.get(application=item).enterprise == item.enterprise
+
+
+def test_the_start_page_of_18_2_points_a_listed_enterprise_to_its_item(
+    client, personas, both_routes
+):
+    client.force_login(personas.enterprise_a)
+    url = reverse("applications:start", args=[both_routes.pk])
+    assert "listed-item" not in client.get(url).content.decode()
+    staff = make_staff("hr", both_routes.departments.order_by("pk").first())
+    item = issued_item(personas, both_routes, staff, amount="3000")
+    page = client.get(url).content.decode()
+    assert 'id="listed-item"' in page and item.get_absolute_url() in page
