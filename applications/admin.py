@@ -398,6 +398,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = [
         QueueFilter,
         "state",
+        "route",
         ("measure", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["enterprise__name", "enterprise__uscc", "measure__title"]

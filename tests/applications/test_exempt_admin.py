@@ -186,3 +186,31 @@ def test_query_counts(client, personas, listed, science, django_assert_max_num_q
     item = Application.objects.filter(route=Route.EXEMPT, enterprise=firm_a(personas)).first()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("applications:detail", args=[item.pk])).status_code == 200
+
+
+def test_finance_filters_its_queue_by_route(client, personas, listed, science, measure):
+    from applications import services
+
+    from .conftest import submitted
+
+    a = firm_a(personas)
+    blist = BeneficiaryList.objects.create(
+        measure=listed,
+        department=science.staff_membership.department,
+        year=2023,
+        title="名单",
+        created_by=science,
+    )
+    exempt.replace_rows(blist, [exempt.Row(2, a.uscc, a.name, "依据", 1000, a)])
+    exempt.issue(blist, science)
+    item = blist.rows.get().application
+    services.confirm_exempt(item, personas.enterprise_a, "工商银行", "6222000012345678", True)
+    applied = submitted(personas.enterprise_b, measure)
+    for user in ("district_staff_b", "city_commerce", "city_statistics"):
+        services.approve_step(applied, getattr(personas, user))
+    client.force_login(personas.city_finance)
+    url = reverse("admin:applications_application_changelist")
+    listed_pks = lambda query: {a.pk for a in client.get(url, query).context["cl"].result_list}  # noqa: E731
+    assert listed_pks({}) == {item.pk, applied.pk}
+    assert listed_pks({"route__exact": "exempt"}) == {item.pk}
+    assert listed_pks({"route__exact": "application"}) == {applied.pk}

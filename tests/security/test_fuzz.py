@@ -215,6 +215,7 @@ def queue_fields(world):
     return {
         "desk": ["awaiting", "overdue", "due_soon", "returned", "done_month", "passed"],
         "state": [s.value for s in State],
+        "route__exact": ["application", "exempt", "zzz"],
         "measure__id__exact": world.good["measure"],
         "o": ["1", "-2", "1.-3", "4.2.1", "99"],
         "q": ["鞍山", "9121"],
@@ -269,6 +270,7 @@ CHANGELIST_FILTERS = [
     "status",
     "desk",
     "state__exact",
+    "route__exact",
 ]
 
 
