@@ -113,7 +113,7 @@ class BeneficiaryInline(admin.TabularInline):
     def item_text(self, row):
         if row.application is not None:
             return f"{row.application.number} {row.application.get_state_display()}"
-        if row.beneficiary_list.status == BeneficiaryList.Status.ISSUED:
+        if row.beneficiary_list.state == BeneficiaryList.Status.ISSUED:
             return _("企业尚未注册，注册后自动列入")
         return "—"
 
@@ -121,8 +121,8 @@ class BeneficiaryInline(admin.TabularInline):
 @admin.register(BeneficiaryList)
 class BeneficiaryListAdmin(admin.ModelAdmin):
     form = BeneficiaryListForm
-    list_display = ["title", "measure_title", "year", "department_text", "status", "row_count"]
-    list_filter = ["status", "year"]
+    list_display = ["title", "measure_title", "year", "department_text", "state", "row_count"]
+    list_filter = ["state", "year"]
     search_fields = ["title", "measure__title"]
     list_select_related = ["measure__document__city", "department__city", "department__district"]
     inlines = [BeneficiaryInline]
@@ -133,7 +133,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         "year",
         "title",
         "department_text",
-        "status",
+        "state",
         "source_name",
         "created_at",
         "issued_at",
@@ -180,7 +180,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         return False  # rows change only by upload/generate; the list by its pages
 
     def has_delete_permission(self, request, obj=None):
-        return _may_use(request) and (obj is None or obj.status == BeneficiaryList.Status.DRAFT)
+        return _may_use(request) and (obj is None or obj.state == BeneficiaryList.Status.DRAFT)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []
@@ -280,7 +280,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         measure's self-check rule finds 符合 (a preview first, then POST)."""
         blist = self._own(request, pk)
         change_url = reverse("admin:applications_beneficiarylist_change", args=[blist.pk])
-        if blist.status != BeneficiaryList.Status.DRAFT:
+        if blist.state != BeneficiaryList.Status.DRAFT:
             messages.error(request, _("名单已下发，不能再生成。"))
             return redirect(change_url)
         rows = exempt.generated_rows(blist.measure)
@@ -319,7 +319,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
                     % {"items": items, "waiting": waiting},
                 )
             return redirect(change_url)
-        if blist.status != BeneficiaryList.Status.DRAFT:
+        if blist.state != BeneficiaryList.Status.DRAFT:
             messages.error(request, _("名单已下发，不能重复下发。"))
             return redirect(change_url)
         total, registered, waiting = exempt.issue_summary(blist)

@@ -296,7 +296,7 @@ def generated_rows(measure, on=None) -> list[Row]:
 def replace_rows(beneficiary_list: BeneficiaryList, rows) -> int:
     """The draft list's rows become ``rows`` (all of them, or none on an error)."""
     locked = BeneficiaryList.objects.select_for_update().get(pk=beneficiary_list.pk)
-    if locked.status != BeneficiaryList.Status.DRAFT:
+    if locked.state != BeneficiaryList.Status.DRAFT:
         raise ListError(_("名单已下发，不能再修改。"))
     locked.rows.all().delete()
     Beneficiary.objects.bulk_create(
@@ -365,8 +365,8 @@ def issue(beneficiary_list: BeneficiaryList, user) -> tuple[int, int]:
         if not beneficiary_list.rows.exists():
             raise ListError(_("名单中没有企业，不能下发。"))
         issued = BeneficiaryList.objects.filter(
-            pk=beneficiary_list.pk, status=BeneficiaryList.Status.DRAFT
-        ).update(status=BeneficiaryList.Status.ISSUED, issued_at=dates.now(), issued_by=user)
+            pk=beneficiary_list.pk, state=BeneficiaryList.Status.DRAFT
+        ).update(state=BeneficiaryList.Status.ISSUED, issued_at=dates.now(), issued_by=user)
         if issued != 1:
             raise ListError(_("名单已下发，不能重复下发。"))
         beneficiary_list.refresh_from_db()
@@ -404,7 +404,7 @@ def claim_waiting(enterprise) -> int:
     rows = Beneficiary.objects.filter(
         uscc=enterprise.uscc,
         application__isnull=True,
-        beneficiary_list__status=BeneficiaryList.Status.ISSUED,
+        beneficiary_list__state=BeneficiaryList.Status.ISSUED,
     ).select_related("beneficiary_list__measure", "beneficiary_list__department")
     count = 0
     for row in rows:

@@ -635,9 +635,7 @@ class BeneficiaryList(models.Model):
         _("导入文件"), upload_to=beneficiary_source_path, max_length=200, blank=True
     )
     source_name = models.CharField(_("原文件名"), max_length=200, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
-    )
+    state = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -172,7 +172,7 @@ def database_state():
         ApplicationStep.objects.count(),
         Signoff.objects.count(),
         sorted(Attachment.objects.values_list("pk", "file")),
-        sorted(BeneficiaryList.objects.values_list("pk", "status")),
+        sorted(BeneficiaryList.objects.values_list("pk", "state")),
         Beneficiary.objects.count(),
     )
 

@@ -137,7 +137,7 @@ def test_generate_and_issue_after_confirmation_pages(client, personas, listed, s
     assert not Application.objects.filter(route=Route.EXEMPT).exists()
     assert client.post(url, {"confirm": "yes"}).status_code == 302
     blist.refresh_from_db()
-    assert blist.status == BeneficiaryList.Status.ISSUED and blist.issued_by == science
+    assert blist.state == BeneficiaryList.Status.ISSUED and blist.issued_by == science
     item = Application.objects.get(route=Route.EXEMPT)
     assert item.state == State.TO_CONFIRM and item.enterprise == a
     client.post(url, {"confirm": "yes"})  # twice: refused, nothing more
