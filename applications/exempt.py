@@ -88,22 +88,33 @@ def _csv_lines(data: bytes):
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            return list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            raise ValidationError(
+                _("无法读取 CSV 文件（%(reason)s），请检查后重新上传。") % {"reason": error}
+            ) from error
     raise ValidationError(_("无法识别文件编码，请以 UTF-8 或 GB18030（GBK）编码保存 CSV 文件。"))
 
 
 def _xlsx_lines(data: bytes):
     from openpyxl import load_workbook
 
+    unreadable = _("无法读取 XLSX 文件，请用 Excel 另存为 .xlsx 后重新上传。")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 — any unreadable workbook is the same answer
-        raise ValidationError(
-            _("无法读取 XLSX 文件，请用 Excel 另存为 .xlsx 后重新上传。")
-        ) from error
-    try:
+        raise ValidationError(unreadable) from error
+    try:  # read-only sheets are parsed while iterated: a broken sheet fails here
         sheet = book.worksheets[0]
-        return [[_cells(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        lines = []
+        for row in sheet.iter_rows(values_only=True):
+            lines.append([_cells(v) for v in row])
+            if len(lines) > MAX_ROWS + 1:
+                break  # too many: check_lines says so
+        return lines
+    except Exception as error:  # noqa: BLE001
+        raise ValidationError(unreadable) from error
     finally:
         book.close()
 

@@ -400,3 +400,24 @@ def test_the_start_page_of_18_2_points_a_listed_enterprise_to_its_item(
     item = issued_item(personas, both_routes, staff, amount="3000")
     page = client.get(url).content.decode()
     assert 'id="listed-item"' in page and item.get_absolute_url() in page
+
+
+def test_a_workbook_with_a_broken_sheet_is_an_error_not_a_500(personas, exempt_measure):
+    import zipfile
+
+    good = xlsx_file([["x", "y", "z", 1]]).read()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # cut in the middle of the XML
+            target.writestr(item, data)
+    report = exempt.check_upload(SimpleUploadedFile("a.xlsx", out.getvalue()), exempt_measure)
+    assert report.errors and "XLSX" in report.errors[0] and not report.rows
+
+
+def test_a_csv_field_too_large_is_an_error_not_a_500(personas, exempt_measure):
+    text = HEADER + "\n" + '"' + "长" * 200_000 + '",a,b,1\n'
+    report = exempt.check_upload(SimpleUploadedFile("a.csv", text.encode()), exempt_measure)
+    assert report.errors and "CSV" in report.errors[0]
