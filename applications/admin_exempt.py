@@ -160,7 +160,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # another department's list does not exist for this user, whatever the method
         if (
-            not str(object_id).isdigit()
+            not (str(object_id).isascii() and str(object_id).isdigit())  # not "²"
             or not self.get_queryset(request).filter(pk=object_id).exists()
         ):
             raise Http404

@@ -214,3 +214,10 @@ def test_finance_filters_its_queue_by_route(client, personas, listed, science, m
     assert listed_pks({}) == {item.pk, applied.pk}
     assert listed_pks({"route__exact": "exempt"}) == {item.pk}
     assert listed_pks({"route__exact": "application"}) == {applied.pk}
+
+
+@pytest.mark.parametrize("pk", ["²", "١", "0", "99999999999999999999"])
+def test_a_list_id_that_is_no_id_is_a_404(client, personas, science, pk):
+    client.force_login(science)
+    url = reverse("admin:applications_beneficiarylist_changelist") + f"{pk}/change/"
+    assert client.get(url).status_code == 404
