@@ -16,7 +16,7 @@ from policies.formatting import department_name, format_yuan
 from policies.models import Measure
 from portal.dates import today
 
-from . import exempt, services
+from . import exempt, services, workflow
 from .models import Beneficiary, BeneficiaryList
 
 
@@ -76,6 +76,12 @@ class BeneficiaryListForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         upload, measure = data.get("file"), data.get("measure")
+        if (
+            measure is not None
+            and _department(self.request) is None
+            and not measure.departments.exists()
+        ):
+            self.add_error("measure", _("该措施没有责任单位，无法确定发放部门，请先在措施中设置。"))
         if upload and measure is not None:
             self.report = exempt.check_upload(upload, measure)
             if self.report.errors:
@@ -224,10 +230,8 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         if change:
             return
         obj.created_by = request.user
-        department = _department(request)
-        if department is None or not obj.measure.departments.filter(pk=department.pk).exists():
-            department = department or obj.measure.departments.order_by("pk").first()
-        obj.department = department
+        # the staff's department; a superuser's list: the measure's first responsible one
+        obj.department = _department(request) or workflow.responsible(obj.measure)[0]
         upload = form.cleaned_data.get("file")
         if upload:
             obj.source_name = upload.name[:200]

@@ -221,3 +221,13 @@ def test_a_list_id_that_is_no_id_is_a_404(client, personas, science, pk):
     client.force_login(science)
     url = reverse("admin:applications_beneficiarylist_changelist") + f"{pk}/change/"
     assert client.get(url).status_code == 404
+
+
+def test_a_superuser_lists_for_the_measures_department(client, personas, listed):
+    root = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    a = firm_a(personas)
+    response = add(client, listed, upload(f"{a.uscc},{a.name},排名第1位,200000"))
+    assert response.status_code == 302
+    blist = BeneficiaryList.objects.get()
+    assert blist.department == workflow.responsible(listed)[0] and blist.created_by == root
