@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from portal import throttle
 from portal.net import client_ip
 
+from .exempt import claim_waiting
 from .forms import PasswordChangeForm, RegistrationForm
 from .models import Enterprise, EnterpriseMembership
 
@@ -95,6 +96,8 @@ def _create_inactive(form):
             email=data["email"],
         )
         EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
+        # 免申即享 lists issued before it registered: its items are waiting for it
+        claim_waiting(enterprise)
     return user
 
 

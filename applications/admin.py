@@ -32,6 +32,7 @@ from portal.dates import today as portal_today
 
 from . import (
     admin_calendar,  # noqa: F401  (registers the calendar's admin)
+    admin_exempt,  # noqa: F401  (registers the 免申即享 lists' admin)
     admin_notices,  # noqa: F401  (registers the 公示 and 异议 admins)
     notices,
     services,
@@ -400,6 +401,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = [
         QueueFilter,
         "state",
+        "route",
         ("measure", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["enterprise__name", "enterprise__uscc", "measure__title"]
@@ -417,6 +419,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "figures_display",
         "description",
         "submitted_at",
+        "route",
+        "bank_text",
         "disbursement_text",
         "notice_text",
     ]
@@ -547,6 +551,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     def approved_text(self, application):
         amount = application.approved_amount_yuan
         return format_yuan(amount) if amount else "—"
+
+    @admin.display(description=_("收款账户"))
+    def bank_text(self, application):
+        if not application.bank_account:
+            return "—"
+        return f"{application.bank_name} {application.bank_account}"
 
     @admin.display(description=_("拨付"))
     def disbursement_text(self, application):

@@ -207,3 +207,42 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+PROMISE_TEXT = _(
+    "本企业承诺：所填收款账户为本企业基本存款账户或一般存款账户，名单所列信息真实、准确；"
+    "本企业符合本项政策的享受条件，本年度未通过其他途径重复享受本项政策；"
+    "如有不实，自愿退回已拨付资金，并承担相应法律责任和信用后果。"
+)
+
+
+class ConfirmExemptForm(forms.Form):
+    """免申即享: the enterprise's bank account and its 信用承诺, before it is paid."""
+
+    bank_name = forms.CharField(
+        label=_("开户银行"),
+        max_length=100,
+        help_text=_("如：中国工商银行鞍山分行铁东支行"),
+        error_messages={"required": _("请填写开户银行。")},
+    )
+    bank_account = forms.CharField(
+        label=_("银行账号"),
+        max_length=40,
+        error_messages={"required": _("请填写银行账号。")},
+    )
+    promise = forms.BooleanField(
+        label=_("我已阅读并作出以上信用承诺"),
+        error_messages={"required": _("请勾选信用承诺。")},
+    )
+
+    def clean_bank_name(self):
+        value = self.cleaned_data["bank_name"].strip()
+        if "\x00" in value:
+            raise ValidationError(_("开户银行含有不允许的字符。"))
+        return value
+
+    def clean_bank_account(self):
+        value = self.cleaned_data["bank_account"].replace(" ", "").replace("-", "")
+        if not value.isascii() or not value.isdigit() or not 8 <= len(value) <= 32:
+            raise ValidationError(_("银行账号应为 8 至 32 位数字。"))
+        return value

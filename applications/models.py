@@ -26,6 +26,7 @@ from .states import (
     ACTION_CHOICES,
     EDITABLE_STATES,
     FINAL_STATES,
+    Route,
     State,
     allowed,
     internal_words,
@@ -377,6 +378,15 @@ class Application(models.Model):
     )
     disbursed_on = models.DateField(_("拨付日期"), null=True, blank=True)
     voucher_number = models.CharField(_("凭证号"), max_length=64, blank=True)
+    route = models.CharField(
+        _("办理方式"), max_length=16, choices=Route.choices, default=Route.APPLICATION
+    )
+    bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
+    # The year an item of a measure with a 免申即享 route counts for while it is live or paid
+    # (set on submit / confirm, back to NULL when it ends unpaid): the unique constraint below
+    # is what keeps an enterprise from being paid twice by the two routes (鞍山 2023 18（2）).
+    cycle = models.PositiveSmallIntegerField(_("享受年度"), null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -385,6 +395,12 @@ class Application(models.Model):
         verbose_name_plural = _("申报")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "position"])]
+        constraints = [
+            # NULLs are distinct (SQLite and PostgreSQL): only live or paid items count
+            models.UniqueConstraint(
+                fields=["enterprise", "measure", "cycle"], name="application_once_a_cycle"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.enterprise} · {self.measure.title}"
@@ -731,3 +747,101 @@ class Objection(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+def beneficiary_source_path(instance, filename):
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"beneficiaries/{timezone.now():%Y}/{secrets.token_hex(16)}{suffix}"
+
+
+class BeneficiaryList(models.Model):
+    """免申即享名单: the enterprises a department lists for a measure with a 免申即享 route,
+    uploaded (CSV/XLSX) or generated from the enterprises' profiles, then issued (下发):
+    each listed enterprise finds a 待确认 item in 我的申报 (``applications.exempt``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ISSUED = "issued", _("已下发")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="beneficiary_lists", verbose_name=_("措施")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="beneficiary_lists",
+        verbose_name=_("发放部门"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("名单名称"), max_length=100)
+    source_file = models.FileField(
+        _("导入文件"), upload_to=beneficiary_source_path, max_length=200, blank=True
+    )
+    source_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=dates.now)
+    issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("下发人"),
+    )
+
+    class Meta:
+        verbose_name = _("免申即享名单")
+        verbose_name_plural = _("免申即享名单")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Beneficiary(models.Model):
+    """One row of a 免申即享 list: an enterprise (by its credit code), how much and why."""
+
+    beneficiary_list = models.ForeignKey(
+        BeneficiaryList, on_delete=models.CASCADE, related_name="rows", verbose_name=_("名单")
+    )
+    line = models.PositiveIntegerField(_("行号"))
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18)
+    name = models.CharField(_("企业名称"), max_length=100)
+    basis = models.CharField(_("依据"), max_length=500)
+    amount_yuan = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("企业"),
+    )
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beneficiary",
+        verbose_name=_("待确认事项"),
+    )
+
+    class Meta:
+        verbose_name = _("名单企业")
+        verbose_name_plural = _("名单企业")
+        ordering = ["beneficiary_list", "line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary_list", "uscc"], name="beneficiary_once_a_list"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.uscc} {self.name}"

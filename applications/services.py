@@ -45,6 +45,10 @@ from .models import (
 )
 from .states import NEXT, SAME, SIGN_OFF, TRANSITIONS, Role, State, public_words
 
+# The one item per enterprise, measure and year on a measure with a 免申即享 route
+# (``Application.cycle``): the database's unique constraint refused a second one.
+TWICE_MESSAGE = "该企业本年度已通过免申即享领取或已申报此项政策，不能重复申报或领取。"
+
 
 class TransitionError(Exception):
     """A transition that cannot be made; ``str(error)`` is the message for the user."""
@@ -369,10 +373,26 @@ def _remove_upload(ctx, transition, comment="", attachment=None):
     )
 
 
+def _cycle(measure):
+    """The year a live item of ``measure`` counts for, on a measure with a 免申即享 route
+    (None on the others: any number of applications, as before)."""
+    return today().year if workflow.exempt_route(measure) else None
+
+
+def _go_live(application, **changes):
+    """``_move`` for the actions that make an item live (submit, confirm): the database
+    refuses a second live-or-paid item of the enterprise for the measure and year."""
+    try:
+        with transaction.atomic():
+            _move(application, cycle=_cycle(application.measure), **changes)
+    except IntegrityError as error:
+        raise NotAllowed(TWICE_MESSAGE) from error
+
+
 def _submit(ctx, transition, comment=""):
     application = ctx.application
     now = dates.now()
-    _move(
+    _go_live(
         application,
         state=State.IN_REVIEW,
         position=1,
@@ -402,11 +422,12 @@ def _resubmit(ctx, transition, comment=""):
 
 
 def _close(ctx, transition, comment=""):
-    """withdraw, discard (the enterprise) and reject (the department at the step): the
-    application ends where it is; a department's decision records the department."""
+    """withdraw, discard, decline (the enterprise) and reject (the department at the step):
+    the application ends where it is, unpaid (it no longer counts for its year); a
+    department's decision records the department."""
     application = ctx.application
     department = ctx.department() if transition.role == Role.STAGE else None
-    _move(application, state=transition.target, waiting_since=None, due_on=None)
+    _move(application, state=transition.target, waiting_since=None, due_on=None, cycle=None)
     _event(
         application,
         ctx.user,
@@ -521,7 +542,53 @@ def _disburse(ctx, transition, comment="", amount=None, paid_on=None, voucher=""
     )
 
 
+def _confirm(ctx, transition, comment="", bank_name="", bank_account="", promise=False):
+    """The enterprise confirms a 免申即享 item: its bank account and its 信用承诺; the item
+    enters its payment step, on the department's clock like a submitted application."""
+    application = ctx.application
+    bank_name, bank_account = (bank_name or "").strip(), (bank_account or "").strip()
+    if not bank_name or not bank_account or not promise:
+        raise NotAllowed(_("请填写开户银行和银行账号，并勾选信用承诺。"))
+    now = dates.now()
+    if not application.steps.exists():
+        build_exempt_route(application)
+    position = application.steps.order_by("position").values_list("position", flat=True)[0]
+    _go_live(
+        application,
+        state=State.IN_REVIEW,
+        position=position,
+        round=F("round") + 1,
+        submitted_at=now,
+        waiting_since=now,
+        bank_name=bank_name,
+        bank_account=bank_account,
+    )
+    Application.objects.filter(pk=application.pk).update(
+        due_on=_enter_step(application, position, now)
+    )
+    text = _("收款账户：%(bank)s，账号尾号 %(tail)s；已作出信用承诺") % {
+        "bank": bank_name,
+        "tail": bank_account[-4:],
+    }
+    if comment:
+        text = f"{text}。{comment}"
+    _event(application, ctx.user, "confirm", State.IN_REVIEW, position, comment=text)
+
+
+def build_exempt_route(application: Application) -> None:
+    """A 免申即享 item's route: one payment step (``workflow.exempt_payment``)."""
+    level, limit_days, departments = workflow.exempt_payment(
+        application.measure, application.enterprise.district
+    )
+    step = ApplicationStep.objects.create(
+        application=application, position=1, level=level, act=Act.DISBURSE, limit_days=limit_days
+    )
+    step.departments.set(departments)
+
+
 EFFECTS = {
+    "confirm": _confirm,
+    "decline": _close,
     "edit": _edit,
     "upload": _upload,
     "remove_upload": _remove_upload,
@@ -612,6 +679,22 @@ def resubmit(application, user, comment="") -> Application:
 def withdraw(application, user, comment="") -> Application:
     action = "discard" if _fresh(application).state == State.DRAFT else "withdraw"
     return perform(action, application, user, comment=comment)
+
+
+def confirm_exempt(application, user, bank_name, bank_account, promise, comment=""):
+    return perform(
+        "confirm",
+        application,
+        user,
+        comment=comment,
+        bank_name=bank_name,
+        bank_account=bank_account,
+        promise=promise,
+    )
+
+
+def decline_exempt(application, user, comment="") -> Application:
+    return perform("decline", application, user, comment=comment)
 
 
 def edit_application(application, user, version, **fields) -> Application:

@@ -28,6 +28,15 @@ class State(models.TextChoices):
     REJECTED = "rejected", _("未通过")
     DISBURSED = "disbursed", _("已拨付")
     WITHDRAWN = "withdrawn", _("已撤回")
+    TO_CONFIRM = "to_confirm", _("待确认")  # 免申即享: listed, waiting for the enterprise
+    DECLINED = "declined", _("已放弃")  # 免申即享: the enterprise declined
+
+
+class Route(models.TextChoices):
+    """How an item reached the department: the enterprise applied, or it was listed."""
+
+    APPLICATION = "application", _("自主申报")
+    EXEMPT = "exempt", _("免申即享")
 
 
 class Role(models.TextChoices):
@@ -144,6 +153,30 @@ TRANSITIONS = {
             confirm=True,
             help=_("撤回后本次申报结束，不能恢复；如需再申报，请新建申报。"),
         ),
+        # -- the enterprise, on a 免申即享 item it was listed for ----------------------------------
+        _t(
+            "confirm",
+            Role.ENTERPRISE,
+            {State.TO_CONFIRM},
+            State.IN_REVIEW,  # at the item's single step: the payment
+            _("确认领取"),
+            _("确认领取，等待拨付"),
+            _("企业确认领取（已填写收款账户并作出信用承诺）"),
+            style="primary",
+            help=_("请核对收款账户并作出信用承诺；确认后由财政部门拨付。"),
+        ),
+        _t(
+            "decline",
+            Role.ENTERPRISE,
+            {State.TO_CONFIRM},
+            State.DECLINED,
+            _("放弃领取"),
+            _("放弃领取"),
+            _("企业放弃领取"),
+            style="danger",
+            confirm=True,
+            help=_("放弃后本项免申即享资金不再拨付给贵企业，不能恢复。"),
+        ),
         # -- the department at the current step ---------------------------------------------
         _t(
             "pass",
@@ -204,12 +237,23 @@ TRANSITIONS = {
 # timeline under its own name, though it is the "pass" action of the table.
 SIGN_OFF = "sign_off"
 SIGN_OFF_WORDS = (_("会签同意"), _("会签同意，等待其他部门"))
+# A 免申即享 item's first event: its department listed the enterprise (``applications.exempt``).
+LISTED = "listed"
+LISTED_WORDS = (_("列入免申即享名单"), _("列入免申即享名单，请确认领取"))
+# Words of the events that are not actions of the table: (staff's, enterprise's).
+OTHER_EVENTS = {SIGN_OFF: SIGN_OFF_WORDS, LISTED: LISTED_WORDS}
 
 ACTION_CHOICES = [(t.action, t.label) for t in TRANSITIONS.values()] + [
-    (SIGN_OFF, SIGN_OFF_WORDS[0])
+    (SIGN_OFF, SIGN_OFF_WORDS[0]),
+    (LISTED, LISTED_WORDS[0]),
 ]
 
-FINAL_STATES = frozenset({State.APPROVED, State.REJECTED, State.DISBURSED, State.WITHDRAWN})
+FINAL_STATES = frozenset(
+    {State.APPROVED, State.REJECTED, State.DISBURSED, State.WITHDRAWN, State.DECLINED}
+)
+# The states in which an item counts against the enterprise's one item per measure and year
+# on a measure with a 免申即享 route (``Application.cycle`` is set): live or paid.
+ENDED_UNPAID = frozenset({State.REJECTED, State.WITHDRAWN, State.DECLINED})
 EDITABLE_STATES = frozenset(EDITABLE)
 
 
@@ -218,12 +262,12 @@ def allowed(action: str, state: str) -> bool:
 
 
 def public_words(action: str) -> str:
-    if action == SIGN_OFF:
-        return str(SIGN_OFF_WORDS[1])
+    if action in OTHER_EVENTS:
+        return str(OTHER_EVENTS[action][1])
     return str(TRANSITIONS[action].public) if action in TRANSITIONS else action
 
 
 def internal_words(action: str) -> str:
-    if action == SIGN_OFF:
-        return str(SIGN_OFF_WORDS[0])
+    if action in OTHER_EVENTS:
+        return str(OTHER_EVENTS[action][0])
     return str(TRANSITIONS[action].internal) if action in TRANSITIONS else action

@@ -45,6 +45,8 @@ class TimelineStep:
 
 
 def _status(application, step) -> str:
+    if application.state == State.DECLINED:
+        return "stopped"
     if step.position < application.position or (
         step.position == application.position
         and application.state in (State.APPROVED, State.DISBURSED)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/decline/", views.decline, name="decline"),
     path("<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
     path(
         "<int:pk>/attachments/<int:attachment>/delete/",

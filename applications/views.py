@@ -20,7 +20,7 @@ from portal.dates import today
 
 from . import notices, services, workflow
 from .clock import WorkCalendar, clock_for
-from .forms import ApplicationForm, AttachmentForm, CommentForm
+from .forms import PROMISE_TEXT, ApplicationForm, AttachmentForm, CommentForm, ConfirmExemptForm
 from .models import (
     Application,
     ApplicationEvent,
@@ -52,13 +52,22 @@ def my_applications(request):
     applications = (
         Application.objects.of_user(request.user)
         .exclude(state=State.WITHDRAWN, submitted_at__isnull=True)  # drafts deleted
-        .select_related("measure__document__city")
+        .select_related(
+            "measure__document__city",
+            "beneficiary__beneficiary_list__department__city",
+            "beneficiary__beneficiary_list__department__district__city",
+        )
         .prefetch_related(_steps_prefetch())
     )
+    applications = list(applications)
     return render(
         request,
         "applications/my_applications.html",
-        {"enterprise": enterprise, "applications": applications},
+        {
+            "enterprise": enterprise,
+            "to_confirm": [a for a in applications if a.state == State.TO_CONFIRM],
+            "applications": [a for a in applications if a.state != State.TO_CONFIRM],
+        },
     )
 
 
@@ -91,7 +100,10 @@ def new_application(request):
 def _own(request, pk) -> Application:
     """The user's enterprise's application, or 404 — never someone else's."""
     queryset = Application.objects.of_user(request.user).select_related(
-        "measure__document__city", "enterprise__district__city"
+        "measure__document__city",
+        "enterprise__district__city",
+        "beneficiary__beneficiary_list__department__city",
+        "beneficiary__beneficiary_list__department__district__city",
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -171,6 +183,12 @@ def start(request, measure_pk):
             "stages": workflow.stages_of(measure),
             "materials": required_materials(measure),
             "enterprise": enterprise,
+            # 18（2）: listed for its 免申即享 route, it need not apply
+            "listed_item": Application.objects.filter(
+                enterprise=enterprise, measure=measure, state=State.TO_CONFIRM
+            ).first()
+            if workflow.exempt_route(measure)
+            else None,
         },
     )
 
@@ -201,6 +219,7 @@ ACTION_URLS = {
     "resubmit": "applications:resubmit",
     "discard": "applications:withdraw",
     "withdraw": "applications:withdraw",
+    "decline": "applications:decline",
 }
 
 
@@ -237,6 +256,10 @@ def _detail_context(request, application, **extra):
         context["missing"] = [
             m for m in context["materials"] if m not in {a.material for a in attachments}
         ]
+    if application.state == State.TO_CONFIRM:
+        context["listed"] = getattr(application, "beneficiary", None)
+        context["promise_text"] = PROMISE_TEXT
+        context.setdefault("confirm_form", ConfirmExemptForm())
     context.update(extra)
     return context
 
@@ -353,6 +376,48 @@ def withdraw(request, pk):
         done = _("已%(action)s。") % {"action": transition.label}
         return _transition(request, pk, action, done)
     refused = services.refusal(action, services.Context(application, request.user))
+    if refused:
+        messages.error(request, refused)
+        return redirect(application)
+    return render(
+        request,
+        "applications/withdraw_confirm.html",
+        {"application": application, "form": CommentForm(), "transition": transition},
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    """免申即享: the enterprise confirms its item with its bank account and 信用承诺; a form
+    with an error is shown again with what was typed."""
+    application = _own(request, pk)
+    form = ConfirmExemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.confirm_exempt(application, request.user, **form.cleaned_data)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(application)
+        messages.success(request, _("已确认领取，等待财政部门拨付。"))
+        return redirect(application)
+    return render(
+        request,
+        "applications/detail.html",
+        _detail_context(request, application, confirm_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request, pk):
+    """免申即享: the enterprise declines its item, after a confirmation page."""
+    application = _own(request, pk)
+    transition = TRANSITIONS["decline"]
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _transition(request, pk, "decline", _("已放弃领取。"))
+    refused = services.refusal("decline", services.Context(application, request.user))
     if refused:
         messages.error(request, refused)
         return redirect(application)

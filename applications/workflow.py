@@ -390,6 +390,35 @@ def decide_intake(measure: Measure) -> Intake:
     return intake
 
 
+def exempt_route(measure: Measure) -> bool:
+    """Whether the measure has a 免申即享 route (its department lists the enterprises, which
+    confirm and are paid): a 免申即享 measure, or one whose 办理方式 says 免申即享 as one of
+    its ways (鞍山 2023 18（2）: 采取“免申即享”和自主申请相结合). The one definition."""
+    return bool(measure.free_of_application or EXEMPT_WORDS in (measure.handling or ""))
+
+
+EXEMPT_WORDS = "免申即享"
+
+
+def exempt_route_q():
+    """``exempt_route`` as a query on measures (the same definition)."""
+    from django.db.models import Q
+
+    return Q(free_of_application=True) | Q(handling__contains=EXEMPT_WORDS)
+
+
+def exempt_payment(measure: Measure, district: District):
+    """Who pays a 免申即享 item of an enterprise in ``district``: (level, limit in working
+    days or None, departments) — the measure's workflow's final payment stage when it has
+    one, else the city's finance bureau."""
+    stages = stages_of(measure)
+    if stages and stages[-1].act == Act.DISBURSE:
+        departments = resolve_stage(stages[-1], district)
+        if departments:
+            return stages[-1].level, stages[-1].limit_days, departments
+    return CITY, None, [city_department(measure.document.city, "财政局")]
+
+
 def takes_applications(measure: Measure) -> bool:
     """Whether the measure takes applications online: its intake (data) says so."""
     if measure.free_of_application:

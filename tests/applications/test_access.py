@@ -14,6 +14,8 @@ from applications.models import (
     ApplicationEvent,
     ApplicationStep,
     Attachment,
+    Beneficiary,
+    BeneficiaryList,
     Signoff,
 )
 from portal.follows import unsubscribe_token
@@ -36,7 +38,29 @@ def world(client, personas, measure):
     attach(client, sent)
     sent = services.submit(sent, personas.enterprise_a)
     client.logout()
+    # a 免申即享 item of enterprise A (13（5）, listed by 市科技局), waiting for confirmation
+    from applications import exempt, workflow
+    from applications.states import Route
+
+    from .conftest import make_staff, measure_at
+
+    listed = measure_at("13.5")
+    science = make_staff("science", workflow.responsible(listed)[0])
+    blist = exempt.BeneficiaryList.objects.create(
+        measure=listed,
+        department=science.staff_membership.department,
+        year=2023,
+        title="名单",
+        created_by=science,
+    )
+    enterprise = personas.enterprise_a.enterprise_membership.enterprise
+    exempt.replace_rows(
+        blist, [exempt.Row(2, enterprise.uscc, enterprise.name, "依据", 1000, enterprise)]
+    )
+    exempt.issue(blist, science)
     return {
+        "exempt": enterprise.applications.get(route=Route.EXEMPT),
+        "list": blist,
         "draft": draft,
         "draft_file": draft.attachments.get(),
         "sent": sent,
@@ -63,6 +87,14 @@ def urls_of(world, measure):
         "admin_statistics": reverse("admin:applications_application_statistics"),
         "admin_statistics_csv": reverse("admin:applications_application_statistics")
         + "?format=csv&table=department",
+        "exempt_item": reverse("applications:detail", args=[world["exempt"].pk]),
+        "exempt_decline": reverse("applications:decline", args=[world["exempt"].pk]),
+        "lists": reverse("admin:applications_beneficiarylist_changelist"),
+        "list_add": reverse("admin:applications_beneficiarylist_add"),
+        "list_change": reverse(
+            "admin:applications_beneficiarylist_change", args=[world["list"].pk]
+        ),
+        "list_issue": reverse("admin:applications_beneficiarylist_issue", args=[world["list"].pk]),
         "register": reverse("register"),
         "login": reverse("login"),
         "password_reset": reverse("password_reset"),
@@ -100,6 +132,12 @@ statistics              200      200      200      200      200      200      20
 statistics_csv          200      200      200      200      200      200      200      200      200
 admin_statistics        302      302      302      302      200      200      200      200      302
 admin_statistics_csv    302      302      302      302      200      200      200      200      302
+exempt_item             302      200      200      404      404      404      404      404      404
+exempt_decline          302      200      200      404      404      404      404      404      404
+lists                   302      302      302      302      200      200      200      200      302
+list_add                302      302      302      302      200      200      200      200      302
+list_change             302      302      302      302      404      404      404      404      302
+list_issue              302      302      302      302      404      404      404      404      302
 register                200      302      302      302      302      302      302      302      302
 login                   200      200      200      200      200      200      200      200      200
 password_reset          200      200      200      200      200      200      200      200      200
@@ -166,17 +204,23 @@ def database_state():
         ApplicationStep.objects.count(),
         Signoff.objects.count(),
         sorted(Attachment.objects.values_list("pk", "file")),
+        sorted(BeneficiaryList.objects.values_list("pk", "state")),
+        Beneficiary.objects.count(),
     )
 
 
-POST_ONLY = {"upload", "submit", "resubmit", "delete"}
+POST_ONLY = {"upload", "submit", "resubmit", "delete", "confirm"}
 
 
 def every_application_url(world):
     urls = []
+    for name in ["detail", "decline", "confirm"]:
+        urls.append(reverse(f"applications:{name}", args=[world["exempt"].pk]))
+    for name in ["change", "issue", "generate"]:
+        urls.append(reverse(f"admin:applications_beneficiarylist_{name}", args=[world["list"].pk]))
     for key in ("draft", "sent"):
         application = world[key]
-        for name in ["detail", "edit", "upload", "submit", "resubmit", "withdraw"]:
+        for name in ["detail", "edit", "upload", "submit", "resubmit", "withdraw", "confirm"]:
             urls.append(reverse(f"applications:{name}", args=[application.pk]))
         item = world[f"{key}_file"]
         urls.append(item.get_absolute_url())
@@ -201,6 +245,9 @@ def test_nobody_else_reaches_enterprise_as_data(client, personas, world, persona
         "paid_on": "2023-10-01",
         "voucher": "V",
         "description": "篡改",
+        "bank_name": "工商银行",
+        "bank_account": "6222000012345678",
+        "promise": "on",
     }
     for url in every_application_url(world):
         if persona == "enterprise_b" and "/admin/" in url:

@@ -154,6 +154,29 @@ withdraw       rejected      login  refused  refused  404    404      404    404
 withdraw       withdrawn     login  refused  refused  404    404      404    404      404      404      404
 withdraw       disbursed     login  refused  refused  404    404      404    404      404      404      404
 
+# -- the enterprise's 免申即享 actions: only an item a department listed can be confirmed --
+confirm        draft         login  refused  refused  404    404      404    404      404      404      404
+confirm        discarded     login  refused  refused  404    404      404    404      404      404      404
+confirm        step1         login  refused  refused  404    404      404    404      404      404      404
+confirm        step2         login  refused  refused  404    404      404    404      404      404      404
+confirm        step2_signed  login  refused  refused  404    404      404    404      404      404      404
+confirm        step3         login  refused  refused  404    404      404    404      404      404      404
+confirm        returned      login  refused  refused  404    404      404    404      404      404      404
+confirm        rejected      login  refused  refused  404    404      404    404      404      404      404
+confirm        withdrawn     login  refused  refused  404    404      404    404      404      404      404
+confirm        disbursed     login  refused  refused  404    404      404    404      404      404      404
+
+decline        draft         login  refused  refused  404    404      404    404      404      404      404
+decline        discarded     login  refused  refused  404    404      404    404      404      404      404
+decline        step1         login  refused  refused  404    404      404    404      404      404      404
+decline        step2         login  refused  refused  404    404      404    404      404      404      404
+decline        step2_signed  login  refused  refused  404    404      404    404      404      404      404
+decline        step3         login  refused  refused  404    404      404    404      404      404      404
+decline        returned      login  refused  refused  404    404      404    404      404      404      404
+decline        rejected      login  refused  refused  404    404      404    404      404      404      404
+decline        withdrawn     login  refused  refused  404    404      404    404      404      404      404
+decline        disbursed     login  refused  refused  404    404      404    404      404      404      404
+
 # -- the departments' actions, at the admin's confirmation page --
 pass           draft         login  login    login    login  404      404    404      404      404      login
 pass           discarded     login  login    login    login  404      404    404      404      404      login
@@ -225,6 +248,36 @@ reject         approved      login  login    login  404     refused  refused
 disburse       approved      login  login    login  404     refused  refused
 """
 
+# A 免申即享 item of enterprise A (鞍山 2023 13（5）, listed by 市科技局; one payment step at
+# 市财政局):
+#
+#   listed         待确认 (the list issued)          declined       已放弃
+#   exempt_paying  审核中 at the payment step (confirmed)   exempt_paid    已拨付
+EXEMPT_TABLE = """
+action         state          ANON   ent_a    ent_a2   ent_b  dist_a  city_f
+confirm        listed         login  done     done     404    404     404
+decline        listed         login  done     done     404    404     404
+submit         listed         login  refused  refused  404    404     404
+edit           listed         login  refused  refused  404    404     404
+withdraw       listed         login  refused  refused  404    404     404
+disburse       listed         login  login    login    login  404     404
+
+confirm        declined       login  refused  refused  404    404     404
+decline        declined       login  refused  refused  404    404     404
+disburse       declined       login  login    login    login  404     404
+
+confirm        exempt_paying  login  refused  refused  404    404     404
+decline        exempt_paying  login  refused  refused  404    404     404
+withdraw       exempt_paying  login  done     done     404    404     404
+pass           exempt_paying  login  login    login    login  404     refused
+disburse       exempt_paying  login  login    login    login  404     done
+
+confirm        exempt_paid    login  refused  refused  404    404     404
+decline        exempt_paid    login  refused  refused  404    404     404
+withdraw       exempt_paid    login  refused  refused  404    404     404
+disburse       exempt_paid    login  login    login    login  404     refused
+"""
+
 COLUMNS = {
     "ANON": ANON,
     "ent_a": "enterprise_a",
@@ -256,6 +309,10 @@ STATE_OF = {
     "disbursed": State.DISBURSED,
     "final_review": State.IN_REVIEW,
     "approved": State.APPROVED,
+    "listed": State.TO_CONFIRM,
+    "declined": State.DECLINED,
+    "exempt_paying": State.IN_REVIEW,
+    "exempt_paid": State.DISBURSED,
 }
 
 
@@ -280,7 +337,8 @@ def parse(table: str) -> dict[tuple[str, str], dict[str, str]]:
 
 EXPECTED = parse(TABLE)
 APPROVAL_EXPECTED = parse(APPROVAL_TABLE)
-ALL_ROWS = {**EXPECTED, **APPROVAL_EXPECTED}
+EXEMPT_EXPECTED = parse(EXEMPT_TABLE)
+ALL_ROWS = {**EXPECTED, **APPROVAL_EXPECTED, **EXEMPT_EXPECTED}
 
 
 def rows_for(expected, state):
@@ -304,6 +362,7 @@ def test_the_tables_cover_every_action_and_every_state():
     assert {STATE_OF[state] for _action, state in ALL_ROWS} == set(State.values)
     assert {s for _a, s in EXPECTED} == set(HISTORY)
     assert {s for _a, s in APPROVAL_EXPECTED} == set(APPROVAL_HISTORY)
+    assert {s for _a, s in EXEMPT_EXPECTED} == set(EXEMPT_HISTORY)
     # every persona of the fixtures, and the anonymous visitor, has a column of its own
     personas = {ANON} | {field.name for field in dataclasses.fields(Personas)}
     assert {persona for row in EXPECTED.values() for persona in row} == personas
@@ -362,7 +421,18 @@ APPROVAL_HISTORY = {
     "final_review": [SUBMIT, ("pass", "it_district")],
     "approved": [SUBMIT, ("pass", "it_district"), ("pass", "it_city")],
 }
+EXEMPT_HISTORY = {
+    "listed": [],
+    "declined": [("decline", "enterprise_a")],
+    "exempt_paying": [("confirm", "enterprise_a")],
+    "exempt_paid": [("confirm", "enterprise_a"), ("disburse", "city_finance")],
+}
 SERVICE_DATA = {
+    "confirm": {
+        "bank_name": "中国工商银行铁东支行",
+        "bank_account": "6222000012345678",
+        "promise": True,
+    },
     "return": {"comment": "请补充近三年财务报表。"},
     "reject": {"comment": "不符合申报条件。"},
     "disburse": {
@@ -389,6 +459,31 @@ def build(users, measure, history):
         content_type="application/pdf",
         size=len(PDF),
     )
+    for action, who in history:
+        services.perform(action, application, users[who], **SERVICE_DATA.get(action, {}))
+    return Application.objects.get(pk=application.pk)
+
+
+def build_exempt(users, history):
+    """Enterprise A's 免申即享 item of 13（5）, listed and issued by 市科技局, then ``history``."""
+    from applications import exempt
+    from applications.models import BeneficiaryList
+
+    measure = measure_at("13.5")
+    staff = make_staff("science", workflow.responsible(measure)[0])
+    enterprise = users["enterprise_a"].enterprise_membership.enterprise
+    blist = BeneficiaryList.objects.create(
+        measure=measure,
+        department=staff.staff_membership.department,
+        year=2023,
+        title="技术合同排名",
+        created_by=staff,
+    )
+    exempt.replace_rows(
+        blist, [exempt.Row(2, enterprise.uscc, enterprise.name, "第1位", 200000, enterprise)]
+    )
+    exempt.issue(blist, staff)
+    application = blist.rows.get().application
     for action, who in history:
         services.perform(action, application, users[who], **SERVICE_DATA.get(action, {}))
     return Application.objects.get(pk=application.pk)
@@ -427,8 +522,10 @@ ENTERPRISE_URLS = {
     "resubmit": "applications:resubmit",
     "discard": "applications:withdraw",
     "withdraw": "applications:withdraw",
+    "confirm": "applications:confirm",
+    "decline": "applications:decline",
 }
-ANSWERS_GET = {"edit", "discard", "withdraw"} | {
+ANSWERS_GET = {"edit", "discard", "withdraw", "decline"} | {
     a for a, t in TRANSITIONS.items() if t.role == Role.STAGE
 }
 REPEATABLE = {"upload"}  # a second file is a second material, not the same one twice
@@ -459,8 +556,10 @@ def post_data(action, before):
         return {**EDIT, "version": before["version"]}
     if action == "upload":
         return {"material": OTHER, "file": pdf("补充材料.pdf")}  # a choice of every measure
-    if action in ("discard", "withdraw"):
+    if action in ("discard", "withdraw", "decline"):
         return {"confirm": "yes", "comment": "企业决定不再申报。"}
+    if action == "confirm":
+        return {**SERVICE_DATA["confirm"], "promise": "on"}
     if action == "resubmit":
         return {"comment": "已补充财务报表。"}
     if action == "pass":
@@ -566,6 +665,16 @@ def expected_after(action, before, pk, user):
             events=before["events"] + 1,
             last_event=event,
         )
+    elif action == "confirm":
+        after.update(
+            state=State.IN_REVIEW,
+            position=1,
+            round=before["round"] + 1,
+            submitted_at=SET,
+            due_on=SET,
+            events=before["events"] + 1,
+            last_event=event,
+        )
     elif action == "resubmit":
         after.update(
             state=State.IN_REVIEW,
@@ -574,7 +683,7 @@ def expected_after(action, before, pk, user):
             events=before["events"] + 1,
             last_event=event,
         )
-    elif action in ("discard", "withdraw", "return", "reject"):
+    elif action in ("discard", "withdraw", "decline", "return", "reject"):
         after.update(
             state=TRANSITIONS[action].target,
             due_on=None,
@@ -764,6 +873,14 @@ def test_on_a_route_ending_in_a_review_the_last_pass_approves(
     assert application.state == STATE_OF[state]
     rows = rows_for(APPROVAL_EXPECTED, state)
     wrong = run_table(client, approval_users, application.pk, rows)
+    assert not wrong, f"state {state}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("state", list(EXEMPT_HISTORY))
+def test_a_listed_item_answers_every_persona_as_the_table_says(client, users, state):
+    application = build_exempt(users, EXEMPT_HISTORY[state])
+    assert application.state == STATE_OF[state]
+    wrong = run_table(client, users, application.pk, rows_for(EXEMPT_EXPECTED, state))
     assert not wrong, f"state {state}:\n" + "\n".join(wrong)
 
 

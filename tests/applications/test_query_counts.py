@@ -137,3 +137,80 @@ def test_statistics_pages(client, personas, measure, django_assert_max_num_queri
         django_assert_max_num_queries,
         18,
     )
+
+
+def _listed(personas, n):
+    """``n`` 免申即享 items of enterprise A waiting (13（5）), from one list of ``n`` rows
+    each (the other rows: enterprises not registered)."""
+    from decimal import Decimal
+
+    from applications import exempt, workflow
+    from applications.models import BeneficiaryList
+
+    from .conftest import make_staff, measure_at, uscc
+
+    measure = measure_at("13.5")
+    department = workflow.responsible(measure)[0]
+    staff = make_staff(f"science{n}", department)
+    enterprise = personas.enterprise_a.enterprise_membership.enterprise
+    lists = []
+    for k in range(n):
+        blist = BeneficiaryList.objects.create(
+            measure=measure, department=department, year=2023, title=f"名单{k}", created_by=staff
+        )
+        rows = [
+            exempt.Row(2, enterprise.uscc, enterprise.name, "依据", Decimal("1000"), enterprise)
+        ]
+        rows += [
+            exempt.Row(
+                3 + r, uscc(f"91210302MA0P{n}{k}{r:02d}1"), f"未注册{r}", "依据", Decimal("1")
+            )
+            for r in range(n)
+        ]
+        exempt.replace_rows(blist, rows)
+        exempt.issue(blist, staff)
+        lists.append(blist)
+    return staff, lists
+
+
+def test_the_exempt_pages_do_not_grow(client, personas, django_assert_max_num_queries):
+    """我的申报 with 免申即享 items, an item's page, the lists and a list's page cost the same
+    for 1 or 5 items and rows."""
+    counts = []
+
+    def count_queries(client, url, fixture, limit):  # after a first request (warm caches)
+        client.get(url)
+        return globals()["count_queries"](client, url, fixture, limit)
+
+    for n in (1, 5):
+        staff, lists = _listed(personas, n)
+        client.force_login(personas.enterprise_a)
+        item = lists[-1].rows.get(line=2).application
+        row = [
+            count_queries(
+                client, reverse("applications:my_applications"), django_assert_max_num_queries, 12
+            ),
+            count_queries(
+                client,
+                reverse("applications:detail", args=[item.pk]),
+                django_assert_max_num_queries,
+                14,
+            ),
+        ]
+        client.force_login(staff)
+        row += [
+            count_queries(
+                client,
+                reverse("admin:applications_beneficiarylist_changelist"),
+                django_assert_max_num_queries,
+                16,
+            ),
+            count_queries(
+                client,
+                reverse("admin:applications_beneficiarylist_change", args=[lists[-1].pk]),
+                django_assert_max_num_queries,
+                20,
+            ),
+        ]
+        counts.append(row)
+    assert counts[0] == counts[1]

@@ -215,6 +215,7 @@ def queue_fields(world):
     return {
         "desk": ["awaiting", "overdue", "due_soon", "returned", "done_month", "passed"],
         "state": [s.value for s in State],
+        "route__exact": ["application", "exempt", "zzz"],
         "measure__id__exact": world.good["measure"],
         "o": ["1", "-2", "1.-3", "4.2.1", "99"],
         "q": ["鞍山", "9121"],
@@ -271,6 +272,7 @@ CHANGELIST_FILTERS = [
     "state__exact",
     "answered",
     "notice__id__exact",
+    "route__exact",
 ]
 
 
@@ -525,6 +527,49 @@ FORMS = [
             ]
         ),
         lambda w: {"comment": ["请审核", ""], "confirm": ["yes", "no"]},
+    ),
+    # 免申即享: the enterprise confirms (bank account, 信用承诺) or declines its item
+    Form(
+        "exempt_confirm",
+        "post",
+        lambda w: st.sampled_from(
+            [
+                ("enterprise", f"/applications/{w.exempt_item.pk}/confirm/"),
+                ("enterprise", f"/applications/{w.exempt_item.pk}/decline/"),
+            ]
+        ),
+        lambda w: {
+            "bank_name": ["中国工商银行鞍山分行", ""],
+            "bank_account": ["6222000012345678", "6222 0000 1234", "abc"],
+            "promise": ["on", ""],
+            "confirm": ["yes", "no"],
+            "comment": ["", "不需要"],
+        },
+    ),
+    # the 免申即享 lists in the admin: a new list with its file, generate, issue
+    Form(
+        "beneficiary_list_add",
+        "multipart",
+        "/admin/applications/beneficiarylist/add/",
+        lambda w: {
+            "measure": [w.beneficiary_list.measure_id, w.measure.pk],
+            "year": ["2023", "0", "99999"],
+            "title": ["2023年度名单"],
+        },
+        user="superuser",
+        files=True,
+    ),
+    Form(
+        "beneficiary_list_actions",
+        "post",
+        lambda w: st.sampled_from(
+            [
+                f"/admin/applications/beneficiarylist/{w.beneficiary_list.pk}/generate/",
+                f"/admin/applications/beneficiarylist/{w.beneficiary_list.pk}/issue/",
+            ]
+        ),
+        lambda w: {"confirm": ["yes", "no"]},
+        user="superuser",
     ),
     Form(
         "enterprise_profile",

@@ -96,6 +96,47 @@ class World:
         )
 
     @functools.cached_property
+    def beneficiary_list(self):
+        """A draft 免申即享 list of 13（5） with enterprise A."""
+        from applications import exempt
+        from applications.models import BeneficiaryList
+        from tests.applications.conftest import measure_at
+
+        measure = measure_at("13.5")
+        blist = BeneficiaryList.objects.create(
+            measure=measure,
+            department=measure.departments.order_by("pk").first(),
+            year=2023,
+            title="名单",
+            created_by=self.superuser,
+        )
+        enterprise = self.personas.enterprise_a.enterprise_membership.enterprise
+        exempt.replace_rows(
+            blist, [exempt.Row(2, enterprise.uscc, enterprise.name, "依据", 1000, enterprise)]
+        )
+        return blist
+
+    @functools.cached_property
+    def exempt_item(self):
+        """Enterprise A's 免申即享 item, waiting for its confirmation."""
+        from applications import exempt
+        from applications.models import BeneficiaryList
+
+        blist = BeneficiaryList.objects.create(
+            measure=self.beneficiary_list.measure,
+            department=self.beneficiary_list.department,
+            year=2023,
+            title="已下发名单",
+            created_by=self.superuser,
+        )
+        enterprise = self.personas.enterprise_a.enterprise_membership.enterprise
+        exempt.replace_rows(
+            blist, [exempt.Row(2, enterprise.uscc, enterprise.name, "依据", 1000, enterprise)]
+        )
+        exempt.issue(blist, self.superuser)
+        return blist.rows.get().application
+
+    @functools.cached_property
     def anshan(self):
         return City.objects.get(slug="anshan")
 
