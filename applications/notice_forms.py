@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from policies.formatting import format_yuan
+from portal.params import positive_int
 
 from . import notices
 from .models import NOTICE_MAX_DAYS
@@ -111,8 +112,7 @@ class ItemsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk).strip()
-            if not text.isdecimal() or int(text) >= 2**31:
+            if positive_int(str(pk)) is None:  # the one parser of ids (portal.params)
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
