@@ -7,11 +7,13 @@ know yet (see ``applications.clock.calendar_note``) and to correct the package.
 
 from django.contrib import admin
 
+from portal.admin import DateHierarchyAdmin
+
 from .models import CalendarDay
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(DateHierarchyAdmin):
     list_display = ["date", "name", "workday"]
     list_filter = ["workday"]
     date_hierarchy = "date"

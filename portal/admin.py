@@ -1,11 +1,39 @@
 import json
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, User
+from .params import positive_int
+
+
+class _BoundedDateChangeList(ChangeList):
+    """Django's date hierarchy turns ``?date__year=9999`` into a range ending in year 10000
+    (a ValueError it does not catch), ``…&date__month=12`` into an OverflowError, and year 1
+    into a time the database adapter cannot move to UTC: each a 500. A year outside 2–9998
+    is a bad lookup, answered like any other (the admin's "?e=1" page)."""
+
+    def get_filters(self, request):
+        year = request.GET.get(f"{self.date_hierarchy}__year") if self.date_hierarchy else None
+        if year is not None:
+            number = positive_int(year, maximum=9998)
+            if number is None or number < 2:
+                raise IncorrectLookupParameters(f"year {year[:8]!r} out of range")
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyAdmin(admin.ModelAdmin):
+    """A ModelAdmin with a ``date_hierarchy``: every one of the site's uses this."""
+
+    def get_changelist(self, request, **kwargs):
+        return _BoundedDateChangeList
 
 
 @admin.register(User)
@@ -15,7 +43,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(DateHierarchyAdmin):
     """The audit trail: read by superusers only, and by nobody added, changed or deleted."""
 
     list_display = ("at", "kind", "who", "ip", "summary")

@@ -142,3 +142,30 @@ def test_a_username_longer_than_any_column_is_a_failed_login(anonymous, path):
     assert response.status_code == 200
     attempt = AccessAttempt.objects.get()
     assert attempt.username == username[:150]
+
+
+@pytest.mark.parametrize(
+    "changelist, field",
+    [("/admin/applications/calendarday/", "date"), ("/admin/portal/auditevent/", "at")],
+)
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "{f}__year=9999",  # Django: year 10000 is out of range (ValueError)
+        "{f}__year=9999&{f}__month=12",  # date value out of range (OverflowError)
+        "{f}__year=9999&{f}__month=12&{f}__day=31",
+        "{f}__year=1&{f}__month=1",  # before year 1 in UTC (the adapter's OverflowError)
+        "{f}__year=1&{f}__month=1&{f}__day=1",
+        "{f}__year=0",
+        "{f}__year=99999",
+        "{f}__year=２０２４",
+    ],
+)
+def test_a_date_hierarchy_beyond_the_calendar_is_a_bad_lookup(
+    admin_client, changelist, field, lookup
+):
+    """Every admin changelist with a date hierarchy (the calendar, the audit trail) answers
+    a year it cannot represent as a bad lookup, never a 500 (found by the URL fuzz)."""
+    response = admin_client.get(f"{changelist}?{lookup.format(f=field)}")
+    assert response.status_code == 302 and "e=1" in response["Location"]
+    assert admin_client.get(f"{changelist}?{field}__year=2024&{field}__month=5").status_code == 200
