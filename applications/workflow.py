@@ -376,12 +376,15 @@ def grants_money(measure: Measure) -> bool:
 
 
 def decide_intake(measure: Measure) -> Intake:
-    """The measure's intake, decided from its text the first time and kept after that."""
+    """The measure's intake, decided from its text the first time and kept after that. A
+    measure with a 免申即享 route publishes its items (公示) before paying them: the
+    department chose the enterprises itself, so the public gets to object first."""
     accepts = grants_money(measure)
     intake, _created = Intake.objects.get_or_create(
         measure=measure,
         defaults={
             "accepts": accepts,
+            "notice_required": exempt_route(measure),
             "note": "正文规定向企业发放资金"
             if accepts
             else ("免申即享" if measure.free_of_application else "正文未规定向企业发放资金"),

@@ -47,7 +47,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from applications import services, workflow
+from applications import notices, services, workflow
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -252,7 +252,10 @@ disburse       approved      login  login    login  404     refused  refused
 # 市财政局):
 #
 #   listed         待确认 (the list issued)          declined       已放弃
-#   exempt_paying  审核中 at the payment step (confirmed)   exempt_paid    已拨付
+#   exempt_confirmed  审核中 at the payment step (confirmed), not yet published (公示)
+#   exempt_in_notice  the same, in its 公示 period        exempt_paying  its 公示 has run
+#   exempt_paid       已拨付
+# (13（5） is a 免申即享 measure: its items are published before payment.)
 EXEMPT_TABLE = """
 action         state          ANON   ent_a    ent_a2   ent_b  dist_a  city_f
 confirm        listed         login  done     done     404    404     404
@@ -265,6 +268,12 @@ disburse       listed         login  login    login    login  404     404
 confirm        declined       login  refused  refused  404    404     404
 decline        declined       login  refused  refused  404    404     404
 disburse       declined       login  login    login    login  404     404
+
+confirm        exempt_confirmed  login  refused  refused  404    404     404
+withdraw       exempt_confirmed  login  done     done     404    404     404
+disburse       exempt_confirmed  login  login    login    login  404     refused
+
+disburse       exempt_in_notice  login  login    login    login  404     refused
 
 confirm        exempt_paying  login  refused  refused  404    404     404
 decline        exempt_paying  login  refused  refused  404    404     404
@@ -311,6 +320,8 @@ STATE_OF = {
     "approved": State.APPROVED,
     "listed": State.TO_CONFIRM,
     "declined": State.DECLINED,
+    "exempt_confirmed": State.IN_REVIEW,
+    "exempt_in_notice": State.IN_REVIEW,
     "exempt_paying": State.IN_REVIEW,
     "exempt_paid": State.DISBURSED,
 }
@@ -424,8 +435,10 @@ APPROVAL_HISTORY = {
 EXEMPT_HISTORY = {
     "listed": [],
     "declined": [("decline", "enterprise_a")],
-    "exempt_paying": [("confirm", "enterprise_a")],
-    "exempt_paid": [("confirm", "enterprise_a"), ("disburse", "city_finance")],
+    "exempt_confirmed": [("confirm", "enterprise_a")],
+    "exempt_in_notice": [("confirm", "enterprise_a"), ("公示", "open")],
+    "exempt_paying": [("confirm", "enterprise_a"), ("公示", "ran")],
+    "exempt_paid": [("confirm", "enterprise_a"), ("公示", "ran"), ("disburse", "city_finance")],
 }
 SERVICE_DATA = {
     "confirm": {
@@ -485,8 +498,18 @@ def build_exempt(users, history):
     exempt.issue(blist, staff)
     application = blist.rows.get().application
     for action, who in history:
+        if action == PUBLISHED:  # 公示 by 市科技局: ``who`` says whether its period has run
+            start = NOTICE_RAN_START if who == "ran" else datetime.date(2023, 10, 16)
+            notices.publish_notice(staff, measure, [application], days=5, today=start)
+            continue
         services.perform(action, application, users[who], **SERVICE_DATA.get(action, {}))
     return Application.objects.get(pk=application.pk)
+
+
+PUBLISHED = "公示"
+# Published on Monday 2023-09-25 for 5 working days: the period ended before the portal's
+# day, 2023-10-16 (National Day's holidays in between).
+NOTICE_RAN_START = datetime.date(2023, 9, 25)
 
 
 @pytest.fixture

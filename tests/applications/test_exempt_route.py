@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications import exempt, services, workflow
+from applications import exempt, notices, services, workflow
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -18,6 +18,7 @@ from applications.models import (
     BeneficiaryList,
     Enterprise,
     EnterpriseMembership,
+    Intake,
 )
 from applications.profile import store_answers
 from applications.states import LISTED, Route, State
@@ -297,7 +298,10 @@ def test_decline_after_a_confirmation_page(client, personas, exempt_measure, sci
     assert not services.available(item, personas.enterprise_a)
 
 
-def test_finance_pays_with_the_ordinary_disburse_action(client, personas, exempt_measure, science):
+def test_finance_pays_with_the_ordinary_disburse_action(
+    client, personas, exempt_measure, science, settings
+):
+    """After its 公示 has run, finance pays a confirmed item like any application."""
     item = issued_item(personas, exempt_measure, science)
     # not in finance's queue before the enterprise confirms
     assert not Application.objects.visible_to_staff(personas.city_finance).filter(pk=item.pk)
@@ -305,10 +309,16 @@ def test_finance_pays_with_the_ordinary_disburse_action(client, personas, exempt
     client.force_login(personas.city_finance)
     change = client.get(reverse("admin:applications_application_change", args=[item.pk]))
     assert change.status_code == 200 and "6222000012345678" in change.text
-    assert "登记拨付" in change.text
+    # a 免申即享 measure publishes its items before paying them (Intake.notice_required)
+    assert "staff-action-disburse" not in change.text and "公示" in change.text
+    notice = notices.publish_notice(science, exempt_measure, [item], days=5)
+    settings.PORTAL_TODAY = (notice.ends_on + datetime.timedelta(days=1)).isoformat()
+    change = client.get(reverse("admin:applications_application_change", args=[item.pk]))
+    assert "staff-action-disburse" in change.text
     url = reverse("admin:applications_application_act", args=[item.pk, "disburse"])
     response = client.post(
-        url, {"amount": "200000", "paid_on": "2023-10-16", "voucher": "PZ-1", "comment": ""}
+        url,
+        {"amount": "200000", "paid_on": settings.PORTAL_TODAY, "voucher": "PZ-1", "comment": ""},
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -344,6 +354,8 @@ def test_18_2_takes_applications_and_lists(personas, both_routes):
 
 
 def test_a_paid_exempt_item_blocks_a_later_application_of_the_same_year(personas, both_routes):
+    # the 公示 before payment is tested above and in test_notices.py; here it is switched off
+    Intake.objects.filter(measure=both_routes).update(notice_required=False)
     staff = make_staff("hr", both_routes.departments.order_by("pk").first())
     item = issued_item(personas, both_routes, staff, amount="3000")
     services.confirm_exempt(item, personas.enterprise_a, "工商银行", "6222000012345678", True)
@@ -421,3 +433,14 @@ def test_a_csv_field_too_large_is_an_error_not_a_500(personas, exempt_measure):
     text = HEADER + "\n" + '"' + "长" * 200_000 + '",a,b,1\n'
     report = exempt.check_upload(SimpleUploadedFile("a.csv", text.encode()), exempt_measure)
     assert report.errors and "CSV" in report.errors[0]
+
+
+def test_the_measures_with_a_free_route_publish_their_items_before_payment(catalogue):
+    """Decided with the intake (``workflow.decide_intake``, and migration 0008 for intakes
+    decided before): the measures with a 免申即享 route — 13（5）, 13（7）, and 18（2） whose
+    办理方式 combines both ways — and no other."""
+    required = Intake.objects.filter(notice_required=True)
+    assert sorted(tuple(i.measure.path) for i in required) == [(13, 5), (13, 7), (18, 2)]
+    assert {workflow.exempt_route(i.measure) for i in Intake.objects.all()} == {True, False}
+    for intake in Intake.objects.select_related("measure"):
+        assert intake.notice_required == workflow.exempt_route(intake.measure), intake.measure
