@@ -42,6 +42,8 @@ STAFF = [
     ("shi_shangwu", "鞍山市商务局工作人员", "city", None, "商务局"),
     ("shi_tongji", "鞍山市统计局工作人员", "city", None, "统计局"),
     ("shi_caizheng", "鞍山市财政局工作人员", "city", None, "财政局"),
+    # 免申即享 lists of 鞍山 2023 13（5）、13（7）, their 公示 and its objections
+    ("shi_keji", "鞍山市科技局工作人员", "city", None, "科技局"),
 ]
 # Staff who also publish 鞍山's policy documents (发布政策文件) and review flagged rules.
 PUBLISHERS = {"shi_shangwu"}
