@@ -185,11 +185,13 @@ def test_demo_accounts_need_debug_and_are_idempotent(catalogue, settings):
     counts = (get_user_model().objects.count(), StaffMembership.objects.count())
     call_command("create_demo_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (get_user_model().objects.count(), StaffMembership.objects.count()) == counts
-    assert counts == (9, 6)
+    assert counts == (10, 7)
     staff = StaffMembership.objects.select_related("department").get(user__username="shi_tongji")
     assert (
         staff.department.name == "市统计局" and staff.user.groups.filter(name="审核人员").exists()
     )
+    science = StaffMembership.objects.select_related("department").get(user__username="shi_keji")
+    assert science.department.name == "市科技局"  # who lists 13（5）'s 免申即享 enterprises
 
 
 def test_load_districts_is_idempotent_and_complete(catalogue):
