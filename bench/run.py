@@ -299,6 +299,10 @@ def server_env(database_url: str, port: int, workers: int) -> dict:
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=str(workers),
         GUNICORN_ACCESSLOG="/dev/null",
+        # No worker recycling during a run: on a fast machine a worker served its
+        # max_requests (50,000 ± 5,000) mid-run and restarted, dropping its connections
+        # (wrk read errors) and its warm page cache (seen on 2026-11-30, commit b74a89d).
+        GUNICORN_MAX_REQUESTS="0",
     )
 
 
@@ -576,7 +580,8 @@ def report(results: list[dict], info: dict, check: dict, started: float) -> str:
         f"Machine: {info['nproc']} cores, {info['cpu']}; Python {info['python']}, "
         f"Django {info['django']}, {info['db']}, gunicorn {info['gunicorn']} "
         f"({info['workers']} gthread workers × {info['threads']} threads, "
-        f"portal/gunicorn.conf.py; cache: {info['cache']}); load generators: {info['wrk']} "
+        f"portal/gunicorn.conf.py, no worker recycling; cache: {info['cache']}); "
+        f"load generators: {info['wrk']} "
         f"(throughput), bench/loadgen.py (fixed rate); commit {info['commit']}; "
         f"{time.strftime('%Y-%m-%d %H:%M %Z')}.",
         "",
