@@ -1,16 +1,14 @@
 """公示 and 异议 in the admin: publishing with a confirmation step, answering once, the payment
 refused on the desk while blocked, who sees what (URL × persona), query counts and races."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 
 from applications import notices
 from applications.models import Intake, Objection, PublicNotice
 from applications.states import State
+from tests.threads import race
 
 from .conftest import make_user
 from .notice_world import AFTER_WINDOW, awaiting_payment, publish, require_notice
@@ -281,28 +279,6 @@ def test_the_pages_run_a_bounded_number_of_queries(
 
 
 # --- races (real threads, the database the suite runs on) --------------------------------------
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 — checked by the caller
-            results[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _client(user):

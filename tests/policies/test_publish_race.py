@@ -3,39 +3,16 @@ moment (real threads, each with its own database connection; SQLite and PostgreS
 document is written once, and an edit never lands on a published draft."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
 
 from policies import publishing
 from policies.models import City, DocumentDraft, PolicyDocument
+from tests.threads import race
 
 from .test_publish_admin import SMALL
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 — returned to the test
-            results[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from policies.models import Measure, MeasureRevision, PolicyDocument, Topic
 from portal import dates, follows
 from portal.models import Digest, Follow
 from tests.applications.conftest import TODAY_IN_TERM, measure_at, submitted
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -342,9 +343,6 @@ def test_the_digest_goes_through_the_task_queue(
 def test_concurrent_runs_send_one_mail_per_user(transactional_catalogue, settings, mailoutbox):
     """Four runs at the same moment (real threads, each its own connection): each user's
     day is claimed once under the unique (user, day) constraint — one mail each."""
-    import threading
-
-    from django.db import close_old_connections, connection
 
     from tests.applications.conftest import make_user
 
@@ -354,24 +352,8 @@ def test_concurrent_runs_send_one_mail_per_user(transactional_catalogue, setting
     for user in users:
         follows.follow_measure(user, measure)
     revise(measure)
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def one():
-        try:
-            barrier.wait()
-            call_command("send_digests", stdout=StringIO())
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=one) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(*[lambda: call_command("send_digests", stdout=StringIO())] * 4)
+    errors = [result for result in results if isinstance(result, Exception)]
     assert errors == []
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in users)
     assert Digest.objects.count() == 3
