@@ -618,7 +618,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/act/<str:action>/",
+                "<id:pk>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name="applications_application_act",
             ),

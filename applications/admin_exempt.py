@@ -246,12 +246,12 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/generate/",
+                "<id:pk>/generate/",
                 self.admin_site.admin_view(self.generate_view),
                 name="applications_beneficiarylist_generate",
             ),
             path(
-                "<int:pk>/issue/",
+                "<id:pk>/issue/",
                 self.admin_site.admin_view(self.issue_view),
                 name="applications_beneficiarylist_issue",
             ),

@@ -422,7 +422,7 @@ class ObjectionAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/answer/",
+                "<id:pk>/answer/",
                 self.admin_site.admin_view(self.answer_view),
                 name="applications_objection_answer",
             ),

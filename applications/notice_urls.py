@@ -6,6 +6,6 @@ app_name = "notices"
 
 urlpatterns = [
     path("", notice_views.notice_list, name="list"),
-    path("<int:pk>/", notice_views.notice_detail, name="detail"),
-    path("<int:pk>/objection-sent/", notice_views.objection_sent, name="objection_sent"),
+    path("<id:pk>/", notice_views.notice_detail, name="detail"),
+    path("<id:pk>/objection-sent/", notice_views.objection_sent, name="objection_sent"),
 ]

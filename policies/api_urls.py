@@ -9,10 +9,10 @@ urlpatterns = [
     path("cities/", api.city_list, name="cities"),
     path("cities/<slug:slug>/", api.city_detail, name="city"),
     path("documents/", api.document_list, name="documents"),
-    path("documents/<int:pk>/", api.document_detail, name="document"),
+    path("documents/<id:pk>/", api.document_detail, name="document"),
     path("documents/<slug:slug>/", api.document_by_slug, name="document_by_slug"),
     path("measures/", api.measure_list, name="measures"),
-    path("measures/<int:pk>/", api.measure_detail, name="measure"),
+    path("measures/<id:pk>/", api.measure_detail, name="measure"),
     path(
         "measures/<slug:slug>/<str:path_key>/",
         api.measure_by_identifier,

@@ -9,16 +9,16 @@ app_name = "policies"
 urlpatterns = [
     # the list and the search: the same for everybody asking the same query (page cache)
     path("measures/", cached_page(views.measure_list), name="measure_list"),
-    path("measures/<int:pk>/", views.measure_detail, name="measure"),
-    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("measures/<id:pk>/", views.measure_detail, name="measure"),
+    path("documents/<id:pk>/", views.document_detail, name="document"),
     path(
-        "documents/<int:pk>/versions/<int:number>/",
+        "documents/<id:pk>/versions/<id:number>/",
         views.document_version,
         name="document_version",
     ),
-    path("documents/<int:pk>/source-file/", views.document_source_file, name="document_file"),
+    path("documents/<id:pk>/source-file/", views.document_source_file, name="document_file"),
     path("cities/<slug:slug>/", views.city_detail, name="city"),
-    path("departments/<int:pk>/", views.department_detail, name="department"),
+    path("departments/<id:pk>/", views.department_detail, name="department"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("compare/", views.compare, name="compare"),
 ]

@@ -712,7 +712,11 @@ def segments(world, name, converter):
         "id": [1],
     }.get(name, [])
     kind = type(converter).__name__
-    bad = {"IntConverter": int_segments, "SlugConverter": slug_segments}.get(kind, str_segments)
+    bad = {
+        "IdConverter": int_segments,
+        "IntConverter": int_segments,
+        "SlugConverter": slug_segments,
+    }.get(kind, str_segments)
     if not good:
         return bad
     return st.one_of(st.sampled_from([quote(str(value), safe="") for value in good]), bad)
@@ -722,7 +726,7 @@ def route_to_path(route, values):
     path = "/" + route
     for name, value in values.items():
         path = path.replace(f"<{name}>", value)
-        for kind in ("int", "slug", "str", "path", "uuid"):
+        for kind in ("id", "int", "slug", "str", "path", "uuid"):
             path = path.replace(f"<{kind}:{name}>", value)
     return path
 
@@ -739,9 +743,9 @@ def test_the_url_patterns_are_all_found():
     routes = {route for route, _converters in url_patterns()}
     assert {
         "",
-        "policies/measures/<int:pk>/",
+        "policies/measures/<id:pk>/",
         "check/result/<str:token>/",
-        "applications/<int:pk>/attachments/<int:attachment>/",
+        "applications/<id:pk>/attachments/<id:attachment>/",
         "accounts/reset/<uidb64>/<token>/",
         "admin/applications/application/",
         "accounts/follows/",
