@@ -139,12 +139,17 @@ def sharing_topic(
         city_documents = PolicyDocument.objects.filter(city_id=other_city_than).values("id")
         links = links.exclude(measure__document_id__in=city_documents)
     chosen = links.order_by("id").values("measure_id")[:limit]
+    # only what a line of related measures shows (title, city; the link is the id): the
+    # measures' and documents' other columns cost more to build than the query itself
     return list(
         Measure.objects.filter(pk__in=chosen)
         .select_related("document__city")
-        .defer(*MEASURE_DOCUMENT_TEXTS)
+        .only(*RELATED_FIELDS)
         .order_by("pk")
     )
+
+
+RELATED_FIELDS = ("title", "document__title", "document__city__name", "document__city__slug")
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, count=None):

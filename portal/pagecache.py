@@ -56,15 +56,37 @@ def catalogue_revision(request=None) -> int:
         if not hasattr(request, "_catalogue_revision"):
             request._catalogue_revision = catalogue_revision()
         return request._catalogue_revision
-    from django.db import connection
+    from django.db import Error, connection
 
     from policies.models import CatalogueRevision
 
     table = connection.ops.quote_name(CatalogueRevision._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
+
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
+
+    if (
+        connection.health_check_enabled  # CONN_HEALTH_CHECKS
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    ):
+        # The request's first query on a kept connection: Django would send a "SELECT 1"
+        # first to check the connection (one more round trip to the database for every page
+        # served from the cache). This read is the check instead: if the connection broke
+        # since the last request (the database restarted), it is closed and the read is made
+        # once more on a new one, as Django's check would have done.
+        connection.health_check_done = True
+        try:
+            return read()
+        except Error:
+            if connection.is_usable():
+                raise  # the query failed, not the connection
+            connection.close()
+    return read()
 
 
 def _release() -> str:
@@ -84,7 +106,7 @@ def page_key(request, revision: int | None = None) -> str:
     revision = catalogue_revision(request) if revision is None else revision
     size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
     # the host too (the printed page shows its own address), and the site's identity
-    where = f"{request.get_host()}{request.get_full_path()}{settings.PORTAL_IDENTITY!r}"
+    where = f"{request.get_host()}{request.get_full_path()}{settings.PORTAL_IDENTITY.digest}"
     path = hashlib.sha256(where.encode()).hexdigest()[:32]
     day = portal_today().isoformat()
     return f"page:{RELEASE}:{revision}:{day}:{get_language()}:{size}:{path}"
