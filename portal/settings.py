@@ -327,6 +327,10 @@ else:
         }
     }
 
+# The pages each process keeps in its own memory in front of that cache
+# (portal.pagecache.LocalPages), in characters; 0 turns it off.
+PAGE_CACHE_LOCAL_CHARS = int(os.environ.get("PORTAL_PAGE_LOCAL_CHARS", "4000000"))
+
 # Today's date for deadline badges; overridable so a demo or test can pin it.
 PORTAL_TODAY = os.environ.get("PORTAL_TODAY")  # YYYY-MM-DD or empty
 

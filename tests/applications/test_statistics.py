@@ -46,7 +46,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -56,6 +55,7 @@ from applications import statistics
 from applications.models import Application, ApplicationEvent, ApplicationStep
 from applications.workflow import city_department, district_department
 from policies.models import City, District
+from tests.caches import clear_caches
 
 from .conftest import make_enterprise, make_staff, make_user, measure_at
 
@@ -492,7 +492,7 @@ def count_queries(client, url, user=None):
     if user is not None:
         client.force_login(user)
     client.get(url)  # warm: sessions, content types
-    cache.clear()  # the public tables computed afresh
+    clear_caches()  # the public tables computed afresh
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -8,10 +8,10 @@ measure, and the passing of a day each show at once.
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from policies.models import Measure, Topic
+from tests.caches import clear_caches
 
 from .helpers import admin_post_data
 
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

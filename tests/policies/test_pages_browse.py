@@ -1,10 +1,10 @@
 """Browsing by city, department and topic."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from policies.models import City, Department, Measure, Topic
+from tests.caches import clear_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_counts():
     """Topic pages cache their per-city counts; every test here starts without them."""
-    cache.clear()
+    clear_caches()
 
 
 def test_it_shows_a_city_with_its_documents_measures_and_departments(client, catalogue):

@@ -5,10 +5,10 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from policies.models import City, Measure, PolicyDocument, Topic
+from tests.caches import clear_caches
 from tests.policies.synthetic import add_measures
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_counts():
     """The home page caches its counts; every test here starts without them."""
-    cache.clear()
+    clear_caches()
 
 
 def test_it_caches_the_counts_until_the_catalogue_changes(client, catalogue, settings):

@@ -182,3 +182,63 @@ def test_a_connection_broken_between_requests_is_replaced_and_the_revision_read(
     dead.close()  # as a restart of the server leaves it
     assert catalogue_revision() == expected
     assert connection.connection is not dead and not connection.connection.closed
+
+
+# --- the pages a process keeps in front of the shared cache -----------------------------------
+
+
+def test_a_page_asked_again_is_served_from_the_process_without_the_shared_cache(
+    client, measure, monkeypatch
+):
+    from portal import pagecache
+
+    url = measure.get_absolute_url()
+    first = get(client, url)
+    assert first["X-Page-Cache"] == "miss"
+    reads = []
+    real_get = pagecache.cache.get
+    monkeypatch.setattr(
+        pagecache.cache, "get", lambda *a, **k: reads.append(a) or real_get(*a, **k)
+    )
+    again = get(client, url)
+    assert again["X-Page-Cache"] == "hit" and again.content == first.content
+    assert reads == []  # not even a look at the shared cache
+
+
+def test_a_page_from_another_process_is_kept_after_its_first_read(client, measure):
+    """Another node stored the page in the shared cache: read from there once, then kept."""
+    from portal import pagecache
+
+    url = measure.get_absolute_url()
+    get(client, url)
+    pagecache.local_pages.clear()  # as in a process that never served it
+    assert get(client, url)["X-Page-Cache"] == "hit"  # from the shared cache
+    assert len(pagecache.local_pages.pages) == 1
+
+
+def test_an_edit_is_served_at_once_though_the_old_page_is_kept(client, measure):
+    url = measure.get_absolute_url()
+    assert "新的标题" not in get(client, url).text
+    measure.title = "新的标题"
+    measure.save()  # bumps the catalogue's revision: a new key
+    page = get(client, url)
+    assert page["X-Page-Cache"] == "miss" and "新的标题" in page.text
+
+
+def test_the_kept_pages_stay_within_their_budget_least_recently_served_first(settings):
+    from portal.pagecache import LocalPages
+
+    settings.PAGE_CACHE_LOCAL_CHARS = 100
+    pages = LocalPages()
+    for name in "abc":
+        pages.put(name, ((name * 40,), {}))
+    assert list(pages.pages) == ["b", "c"] and pages.size == 80
+    pages.get("b")  # served: now the most recent
+    pages.put("d", (("d" * 40,), {}))
+    assert list(pages.pages) == ["b", "d"]
+    pages.put("huge", (("x" * 101,), {}))  # more than the whole budget: not kept
+    assert "huge" not in pages.pages
+    settings.PAGE_CACHE_LOCAL_CHARS = 0  # off
+    pages.clear()
+    pages.put("a", (("a",), {}))
+    assert not pages.pages

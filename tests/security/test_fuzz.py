@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -35,6 +34,7 @@ from policies import validity
 from policies.filters import Sort
 from policies.models import PolicyDocument
 from tests.applications.conftest import PASSWORD
+from tests.caches import clear_caches
 
 from .hostile import (
     encode,
@@ -145,7 +145,7 @@ def run(world, strategy, examples, rollback=True, clear_cache=False):
         nonlocal count
         count += 1
         if clear_cache:
-            cache.clear()
+            clear_caches()
         client = world.client(request.user)
         if rollback:
             with rolled_back():
