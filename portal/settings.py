@@ -328,8 +328,8 @@ else:
     }
 
 # The pages each process keeps in its own memory in front of that cache
-# (portal.pagecache.LocalPages), in characters; 0 turns it off.
-PAGE_CACHE_LOCAL_CHARS = int(os.environ.get("PORTAL_PAGE_LOCAL_CHARS", "4000000"))
+# (portal.pagecache.LocalPages), in characters (about 2 bytes each); 0 turns it off.
+PAGE_CACHE_LOCAL_CHARS = int(os.environ.get("PORTAL_PAGE_LOCAL_CHARS", "16000000"))
 
 # Today's date for deadline badges; overridable so a demo or test can pin it.
 PORTAL_TODAY = os.environ.get("PORTAL_TODAY")  # YYYY-MM-DD or empty
