@@ -7,8 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        # ``<id:pk>`` in every URLconf (portal/converters.py), registered before any is read.
-        # The audit trail's receivers (logins, lockouts, admin changes): see portal/audit.py.
+        # converters: ``<id:pk>`` of every URLconf, registered before any URLconf is read.
+        # audit: the audit trail's receivers (logins, lockouts, admin changes).
         from . import (
             audit,
             converters,  # noqa: F401

@@ -1,6 +1,6 @@
 """The one path converter for an id in a URL: ``<id:pk>``.
 
-Django's ``<id:…>`` matches any run of digits, and a number beyond a 64-bit column reaches the
+Django's ``<int:…>`` matches any run of digits, and a number beyond a 64-bit column reaches the
 database: SQLite raises ``OverflowError`` (a 500), PostgreSQL "out of range". An id here is what
 ``portal.params.positive_int`` accepts: ASCII digits, 1 to ``MAX_ID``; anything else does not
 match the pattern, which answers 404 like any unknown page.

@@ -5,7 +5,8 @@ except for a few *personal parts*: the header's account tools (登录, or 退出
 name and the admin link), the messages, and the CSRF tokens of forms. So:
 
 - a view decorated with ``@cached_page`` is rendered once per **key** and stored, split at
-  its personal parts, in the cache (Redis when ``REDIS_URL`` is set: every node shares it);
+  its personal parts, in the cache (Redis when ``REDIS_URL`` is set: every node shares it),
+  and each process keeps the pages it served last in front of it (``LocalPages``);
 - personal parts are holes: rendered through ``{% personal "template.html" %}``, stored as
   a marker and filled in for each request (``fill``: a join); a CSRF token is a hole too. A
   signed-in user gets the page everybody gets, with their own header; an anonymous reader
