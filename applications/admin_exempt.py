@@ -10,8 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from policies.admin import source_file_response
 from policies.formatting import department_name, format_yuan
 from policies.models import Measure
 from portal.dates import today
@@ -140,7 +142,7 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
         "title",
         "department_text",
         "state",
-        "source_name",
+        "source_link",
         "created_at",
         "issued_at",
     ]
@@ -222,6 +224,22 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
     def department_text(self, blist):
         return department_name(blist.department)
 
+    @admin.display(description=_("导入文件"))
+    def source_link(self, blist):
+        """The file the list was imported from, as uploaded (a generated list has none)."""
+        if not blist.source_file:
+            return _("无（由企业档案生成或未上传）")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:applications_beneficiarylist_source_file", args=[blist.pk]),
+            _("下载 %(name)s") % {"name": blist.source_name or _("原始文件")},
+        )
+
+    def source_file_view(self, request, pk):
+        """The uploaded list, to its department's staff only (another's: 404)."""
+        blist = self._own(request, pk)
+        return source_file_response(blist.source_file, blist.source_name)
+
     @admin.display(description=_("企业数"))
     def row_count(self, blist):
         return blist.row_total
@@ -254,6 +272,11 @@ class BeneficiaryListAdmin(admin.ModelAdmin):
                 "<id:pk>/issue/",
                 self.admin_site.admin_view(self.issue_view),
                 name="applications_beneficiarylist_issue",
+            ),
+            path(
+                "<id:pk>/source-file/",
+                self.admin_site.admin_view(self.source_file_view),
+                name="applications_beneficiarylist_source_file",
             ),
             *super().get_urls(),
         ]

@@ -95,6 +95,9 @@ def urls_of(world, measure):
             "admin:applications_beneficiarylist_change", args=[world["list"].pk]
         ),
         "list_issue": reverse("admin:applications_beneficiarylist_issue", args=[world["list"].pk]),
+        "list_file": reverse(
+            "admin:applications_beneficiarylist_source_file", args=[world["list"].pk]
+        ),
         "register": reverse("register"),
         "login": reverse("login"),
         "password_reset": reverse("password_reset"),
@@ -138,6 +141,7 @@ lists                   302      302      302      302      200      200      20
 list_add                302      302      302      302      200      200      200      200      302
 list_change             302      302      302      302      404      404      404      404      302
 list_issue              302      302      302      302      404      404      404      404      302
+list_file               302      302      302      302      404      404      404      404      302
 register                200      302      302      302      302      302      302      302      302
 login                   200      200      200      200      200      200      200      200      200
 password_reset          200      200      200      200      200      200      200      200      200

@@ -231,3 +231,41 @@ def test_a_superuser_lists_for_the_measures_department(client, personas, listed)
     assert response.status_code == 302
     blist = BeneficiaryList.objects.get()
     assert blist.department == workflow.responsible(listed)[0] and blist.created_by == root
+
+
+def test_the_uploaded_list_is_downloaded_as_uploaded_by_its_department_only(
+    client, personas, listed, science
+):
+    a = firm_a(personas)
+    client.force_login(science)
+    text = "\n".join([HEADER, f"{a.uscc},{a.name},排名第1位,200000"]) + "\n"
+    file = SimpleUploadedFile("名单.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    assert add(client, listed, file).status_code == 302
+    blist = BeneficiaryList.objects.get()
+    page = client.get(reverse("admin:applications_beneficiarylist_change", args=[blist.pk]))
+    url = reverse("admin:applications_beneficiarylist_source_file", args=[blist.pk])
+    assert f'href="{url}"' in page.content.decode() and "下载 名单.csv" in page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == text.encode("utf-8-sig")  # verbatim
+    assert "attachment" in response["Content-Disposition"]
+
+    client.force_login(personas.city_finance)  # another department's staff
+    assert client.get(url).status_code == 404
+
+    generated = BeneficiaryList.objects.create(
+        measure=listed,
+        department=science.staff_membership.department,
+        year=2024,
+        title="由档案生成",
+        created_by=science,
+    )
+    client.force_login(science)
+    page = client.get(reverse("admin:applications_beneficiarylist_change", args=[generated.pk]))
+    assert "无（由企业档案生成或未上传）" in page.content.decode()
+    assert (
+        client.get(
+            reverse("admin:applications_beneficiarylist_source_file", args=[generated.pk])
+        ).status_code
+        == 404
+    )
