@@ -1,0 +1,111 @@
+"""其他城市的同类措施 and the compare page's suggestions (``policies.views.sharing_topic``, one
+SQL statement) give exactly what a plain scan of the catalogue in Python gives: for every
+measure of the real catalogue, with and without the other-city rule, with measures excluded,
+and with retired measures and a retired document in the way."""
+
+from django.utils import timezone
+
+from policies.models import Measure, PolicyDocument
+from policies.views import GENERIC_SUPPORT, RELATED_MAX, sharing_topic, similar_measures
+
+
+def scan(measure, *, other_city_than=None, excluding=(), limit=RELATED_MAX):
+    """The definition, read off every row: the measure's first topic link; the links to that
+    topic in their order; public measures only, not excluded, sharing a support type (服务
+    aside unless it is the only one), not of a document of the given city; the
+    first ``limit`` of them, in id order."""
+    links = list(
+        Measure.topics.through.objects.order_by("id").values_list("measure_id", "topic_id")
+    )
+    own = [topic for measure_id, topic in links if measure_id == measure.pk]
+    if not own:
+        return []
+    kinds = {}
+    for measure_id, kind in Measure.support_types.through.objects.values_list(
+        "measure_id", "supporttype_id"
+    ):
+        kinds.setdefault(measure_id, set()).add(kind)
+    slugs = {s.pk: s.slug for s in measure.support_types.all()}
+    supports = {pk for pk, slug in slugs.items() if slug not in GENERIC_SUPPORT} or set(slugs)
+    rows = {m.pk: m for m in Measure.all_objects.all()}
+    city_documents = set(
+        PolicyDocument.all_objects.filter(city_id=other_city_than).values_list("pk", flat=True)
+    )
+    chosen = []
+    for measure_id, topic in links:
+        other = rows[measure_id]
+        if (
+            topic == own[0]
+            and other.retired_at is None
+            and measure_id not in {measure.pk, *excluding}
+            and (not supports or kinds.get(measure_id, set()) & supports)
+            and other.document_id not in city_documents
+        ):
+            chosen.append(measure_id)
+    return sorted(chosen[:limit])
+
+
+def test_related_measures_equal_a_plain_scan_for_every_measure(catalogue):
+    measures = list(Measure.all_objects.prefetch_related("support_types").order_by("pk"))
+    assert len(measures) > 100
+    # some related lists would otherwise be drawn from these: retire a few measures and one
+    # whole document (its measures too, as the importer does) so that the rules are exercised
+    retired = [m.pk for m in measures[5::17]]
+    now = timezone.now()
+    Measure.all_objects.filter(pk__in=retired).update(retired_at=now)
+    document = PolicyDocument.objects.order_by("pk").last()
+    PolicyDocument.all_objects.filter(pk=document.pk).update(retired_at=now)
+    Measure.all_objects.filter(document=document).update(retired_at=now)
+    measures = list(
+        Measure.all_objects.select_related("document").prefetch_related("support_types")
+    )
+    non_empty = 0
+    for measure in measures:
+        city = measure.document.city_id
+        got = [m.pk for m in similar_measures(measure, other_city_than=city)]
+        assert got == scan(measure, other_city_than=city), measure.pk
+        assert set(got).isdisjoint(retired)
+        non_empty += bool(got)
+        got = [m.pk for m in similar_measures(measure)]
+        assert got == scan(measure), measure.pk
+    assert non_empty > 50, "the real catalogue has many measures with neighbours"
+
+
+def test_excluded_measures_and_a_limit_are_respected(catalogue):
+    measure = next(
+        m
+        for m in Measure.objects.prefetch_related("support_types").order_by("pk")
+        if len(scan(m, limit=50)) >= 4
+    )
+    first = scan(measure, limit=50)
+    excluding = first[:2]
+    got = [m.pk for m in similar_measures(measure, excluding=excluding, limit=2)]
+    assert got == scan(measure, excluding=excluding, limit=2)
+    assert len(got) == 2 and set(got).isdisjoint(excluding)
+
+
+def test_by_topic_id_every_public_measure_of_the_topic(catalogue):
+    topic_id = Measure.topics.through.objects.order_by("id").values_list("topic_id", flat=True)[0]
+    expected = sorted(Measure.objects.filter(topics=topic_id).values_list("pk", flat=True))
+    assert [m.pk for m in sharing_topic(topic_id, limit=1000)] == expected
+
+
+def test_a_related_line_shows_the_rows_own_title_document_and_city(
+    catalogue, django_assert_num_queries
+):
+    measure = Measure.objects.select_related("document").prefetch_related("support_types").first()
+    with django_assert_num_queries(1):
+        related = similar_measures(measure)
+        lines = [
+            (m.title, m.document.title, m.document.city.name, m.document.city.slug) for m in related
+        ]
+    assert related
+    for other, line in zip(related, lines, strict=True):
+        row = Measure.objects.select_related("document__city").get(pk=other.pk)
+        assert line == (
+            row.title,
+            row.document.title,
+            row.document.city.name,
+            row.document.city.slug,
+        )
+        assert other.get_absolute_url() == row.get_absolute_url()
