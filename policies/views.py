@@ -37,6 +37,7 @@ from .models import (
     MeasureDepartment,
     MeasureRevision,
     PolicyDocument,
+    SupportType,
     Topic,
 )
 
@@ -84,14 +85,19 @@ def measure_cards(queryset):
     )
 
 
-def similar_measures(measure, *, other_city_than=None, excluding=(), limit=RELATED_MAX):
+def similar_measures(
+    measure, *, support_types=None, other_city_than=None, excluding=(), limit=RELATED_MAX
+):
     """Up to ``limit`` measures like ``measure``: sharing its main topic (what it supports:
     the best-scoring one, linked first by ``taxonomy.assign_taxonomy``) and one of its
     support types (how), the generic 服务 aside unless it is its only one; optionally of
-    other cities than the given one. ``measure`` has its support types prefetched."""
-    supports = [s.pk for s in measure.support_types.all() if s.slug not in GENERIC_SUPPORT]
+    other cities than the given one. The measure's support types are ``support_types``,
+    or else its prefetched ``support_types``."""
+    if support_types is None:
+        support_types = measure.support_types.all()
+    supports = [s.pk for s in support_types if s.slug not in GENERIC_SUPPORT]
     if not supports:
-        supports = [s.pk for s in measure.support_types.all()]
+        supports = [s.pk for s in support_types]
     return sharing_topic(
         None,
         of_measure=measure.pk,
@@ -158,8 +164,7 @@ def sharing_topic(
         # the city's few documents, not a join: joining the documents table
         # makes SQLite read it whole, full texts and all
         where.append(
-            f"lm.document_id NOT IN (SELECT cd.id FROM {documents} cd "
-            "WHERE cd.city_id = %s)"
+            f"lm.document_id NOT IN (SELECT cd.id FROM {documents} cd WHERE cd.city_id = %s)"
         )
         params.append(other_city_than)
     sql = (
@@ -309,32 +314,42 @@ def measure_list(request):
 
 
 def measure_page_data(pk) -> dict:
-    """What a measure's page shows: the measure with its document, chapter, topics, support
-    types, departments and notes; related measures of other cities; the crumbs."""
+    """What a measure's page shows: the measure with its document, chapter; its topics,
+    support types, departments and notes; related measures of other cities; the crumbs.
+
+    Each list is one plain query on the measure's id rather than a ``prefetch_related`` of
+    the measure: on a page about one measure the prefetch machinery cost more than the
+    queries it ran (1.5–1.9 ms against 0.6 ms each, in-process)."""
     measure = get_object_or_404(
         # every measure, retired ones too: its URL keeps answering, saying so (已撤回)
-        Measure.all_objects.select_related("document__city", "chapter")
-        .defer(*MEASURE_DOCUMENT_TEXTS)
-        .prefetch_related(
-            "topics",
-            "support_types",
-            department_links(),
-            Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("pk")),
+        Measure.all_objects.select_related("document__city", "chapter").defer(
+            *MEASURE_DOCUMENT_TEXTS
         ),
         pk=pk,
     )
-    topics = list(measure.topics.all())
+    topics = list(Topic.objects.filter(measures=measure.pk))
+    support_types = list(SupportType.objects.filter(measures=measure.pk))
+    measure.department_links = list(department_links().queryset.filter(measure=measure.pk))
+    notes = list(EditorialNote.objects.filter(measure=measure.pk).order_by("pk"))
     document = measure.document
     revisions = []
     if document.version > 1:  # only a revised document's measures have revisions to read
         revisions = list(MeasureRevision.objects.filter(measure=measure).order_by("-version"))
     for revision in revisions:
         revision.changes = diffs.changes(revision.before, revision.after)
+    related = []
+    if topics:
+        related = similar_measures(
+            measure, support_types=support_types, other_city_than=document.city_id
+        )
     return {
         "measure": measure,
         "document": document,
+        "topics": topics,
+        "support_types": support_types,
+        "notes": notes,
         "revisions": revisions,
-        "related": (similar_measures(measure, other_city_than=document.city_id) if topics else []),
+        "related": related,
         "crumbs": [
             home_crumb(),
             (document.city.name, document.city.get_absolute_url()),
