@@ -511,7 +511,7 @@ def years_with_applications(queryset=None) -> list[int]:
     return [day.year for day in years]
 
 
-# --- CSV ----------------------------------------------------------------------------------
+# --- CSV and Excel ---------------------------------------------------------------------------
 
 
 def columns(table: Table) -> list[str]:
@@ -531,15 +531,19 @@ def columns(table: Table) -> list[str]:
     ]
 
 
+AMOUNT_COLUMNS = (5, 7)  # the yuan columns of ``columns`` (numbers with two decimals)
+CENTS = Decimal("0.01")
+
+
 def _figures(row: Row) -> list:
     return [
         row.enterprise_count,
         row.received,
         row.approved,
         row.rejected,
-        f"{row.approved_yuan:.2f}",
+        Decimal(row.approved_yuan).quantize(CENTS),
         row.paid,
-        f"{row.paid_yuan:.2f}",
+        Decimal(row.paid_yuan).quantize(CENTS),
         "" if row.median_days is None else row.median_days,
         "" if row.p90_days is None else row.p90_days,
         row.steps_done,
@@ -547,8 +551,10 @@ def _figures(row: Row) -> list:
     ]
 
 
-def csv_rows(table: Table):
-    """The table as CSV rows (header first, total last): the same figures as the page."""
+def table_rows(table: Table):
+    """The table as rows for a file (header first, total last): the same figures as the
+    page, numbers as numbers (amounts to the fen), "" where the page shows none. The CSV and
+    the Excel file are both written from these rows."""
     header = columns(table)
     yield header
     for row in table.rows:

@@ -87,6 +87,9 @@ def urls_of(world, measure):
         "admin_statistics": reverse("admin:applications_application_statistics"),
         "admin_statistics_csv": reverse("admin:applications_application_statistics")
         + "?format=csv&table=department",
+        "statistics_xlsx": reverse("statistics") + "?format=xlsx&table=city",
+        "admin_statistics_xlsx": reverse("admin:applications_application_statistics")
+        + "?format=xlsx&table=stage",
         "exempt_item": reverse("applications:detail", args=[world["exempt"].pk]),
         "exempt_decline": reverse("applications:decline", args=[world["exempt"].pk]),
         "lists": reverse("admin:applications_beneficiarylist_changelist"),
@@ -135,6 +138,8 @@ statistics              200      200      200      200      200      200      20
 statistics_csv          200      200      200      200      200      200      200      200      200
 admin_statistics        302      302      302      302      200      200      200      200      302
 admin_statistics_csv    302      302      302      302      200      200      200      200      302
+statistics_xlsx         200      200      200      200      200      200      200      200      200
+admin_statistics_xlsx   302      302      302      302      200      200      200      200      302
 exempt_item             302      200      200      404      404      404      404      404      404
 exempt_decline          302      200      200      404      404      404      404      404      404
 lists                   302      302      302      302      200      200      200      200      302

@@ -43,6 +43,7 @@ Finished spans (due = the limit-th working day after the span's start; late if e
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -554,3 +555,78 @@ def test_the_public_tables_are_cached_until_an_application_moves(client, world):
     )
     total = client.get(url).context["sections"][2]["table"].total
     assert (total.received, total.paid_yuan) == (4, D(601000))
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+def xlsx_rows(response):
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return sheet, [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def same_as_csv(xlsx_values, csv_values):
+    """A row of the Excel file equals the CSV's: text as text, numbers as the same numbers."""
+    assert len(xlsx_values) == len(csv_values)
+    for got, text in zip(xlsx_values, csv_values, strict=True):
+        if isinstance(got, int | float):
+            assert Decimal(str(got)) == Decimal(text), (got, text)
+        else:
+            assert (got or "") == text, (got, text)
+
+
+def test_public_excel_file_equals_the_public_csv(client, world):
+    page = client.get(reverse("statistics")).content.decode()
+    for grouping in statistics.GROUPINGS:
+        assert f"format=xlsx&amp;table={grouping}" in page
+        response = client.get(reverse("statistics"), {"format": "xlsx", "table": grouping})
+        assert re.fullmatch(
+            rf'attachment; filename="statistics-{grouping}-\d{{8}}\.xlsx"',
+            response["Content-Disposition"],
+        )
+        sheet, rows = xlsx_rows(response)
+        csv_response = client.get(reverse("statistics"), {"format": "csv", "table": grouping})
+        csv_rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+        assert len(rows) == len(csv_rows) > 1
+        for got, expected_row in zip(rows, csv_rows, strict=True):
+            same_as_csv(got, expected_row)
+        assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+        # the yuan columns are numbers shown to the fen
+        total = len(rows)
+        assert sheet.cell(row=total, column=6).number_format == "#,##0.00"
+        assert isinstance(sheet.cell(row=total, column=6).value, int | float)
+
+
+def test_the_public_excel_file_never_shows_the_single_enterprise(client, world):
+    for grouping in statistics.GROUPINGS:
+        response = client.get(reverse("statistics"), {"format": "xlsx", "table": grouping})
+        _sheet, rows = xlsx_rows(response)
+        values = [value for row in rows for value in row if value not in (None, "")]
+        for secret in (50000, 650000, 100.0):
+            assert secret not in values, (grouping, secret)
+        assert not any("50000" in str(value) or "650000" in str(value) for value in values)
+
+
+def test_the_district_staff_excel_file(client, world):
+    tiedong = make_staff("td_xlsx", world.dist)
+    _sheet, rows = xlsx_rows(staff_page(client, tiedong, format="xlsx", table="measure"))
+    same_as_csv(rows[1], [label(world, "M1"), *csv_text(FULL["department"]["铁东区商务局"])])
+    assert world.m2.title not in str(rows)
+    assert staff_page(client, tiedong, format="xlsx", table="nope").status_code == 404
+
+
+def test_an_excel_cell_is_never_a_formula():
+    from openpyxl import load_workbook
+
+    from applications.desk import xlsx
+
+    body = xlsx([["名称", "金额"], ["=HYPERLINK(1)", 1], ["+1", "@SUM(A1)"]], "表")
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert [c.value for c in sheet[2]] == ["'=HYPERLINK(1)", 1]
+    assert [c.value for c in sheet[3]] == ["'+1", "'@SUM(A1)"]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
