@@ -13,6 +13,7 @@ changelist shows — scoped to the user's department exactly like the queue.
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -277,7 +278,8 @@ def xlsx(rows, title, *, widths=(), number_formats=None) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    # a sheet's name has at most 31 characters and none of []:*?/\
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1"
     number_formats = number_formats or {}
     for index, row in enumerate(rows):
         values = []

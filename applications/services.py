@@ -132,7 +132,7 @@ def _event(application, actor, action, to_state, to_position, department=None, c
 
 
 def notify(application_pk: int, event_pk: int) -> None:
-    """Email the enterprise about a change of state.
+    """Email the enterprise about a change of state: its address and its active members'.
 
     Runs on commit; the mail is queued (``portal.mail``), and the queue retries and logs a
     failing transport, so nothing here is silenced.
@@ -141,12 +141,18 @@ def notify(application_pk: int, event_pk: int) -> None:
     event = ApplicationEvent.objects.select_related("department__city", "department__district").get(
         pk=event_pk
     )
-    recipients = {application.enterprise.email}
-    recipients.update(
-        application.enterprise.memberships.exclude(user__email="").values_list(
+    active = list(
+        application.enterprise.memberships.filter(user__is_active=True).values_list(
             "user__email", flat=True
         )
     )
+    if not active:
+        # No one of the enterprise has confirmed an address yet (registered, not activated):
+        # the address typed at registration is unproven, and the mail would tell whoever
+        # typed a credit code what a 免申即享 list holds for it. Once activated, they read
+        # their items on the site; later moves are mailed.
+        return
+    recipients = {application.enterprise.email, *active}
     state = State(event.to_state).label
     subject = _("【惠企政策服务门户】申报 %(number)s：%(state)s") % {
         "number": application.number,

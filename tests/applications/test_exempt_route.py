@@ -247,6 +247,49 @@ def test_an_enterprise_registering_later_finds_its_item_waiting(
     assert "免申即享 · 待确认" in page.text and "100,000" in page.text.replace("10万", "100,000")
 
 
+def test_no_mail_tells_an_unactivated_registrant_what_a_list_holds(
+    client, personas, exempt_measure, science, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Registering proves nothing until the address is confirmed: the 列入名单 mail of an
+    item claimed at registration, or issued to an enterprise whose only account is not
+    activated, is not sent; once an account is active, the enterprise's mail resumes."""
+    code = uscc("91210302MA0LATE01")
+    later = exempt.Row(2, code, "鞍山后注册有限公司", "排名第5位", Decimal("100000"))
+    exempt.issue(new_list(science, exempt_measure, [later]), science)
+    city = City.objects.get(name="鞍山市")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("register"),
+            {
+                "username": "latecomer",
+                "password1": "correct-horse-battery",
+                "password2": "correct-horse-battery",
+                "enterprise_name": "鞍山后注册有限公司",
+                "uscc": code,
+                "city": city.pk,
+                "district": District.objects.get(city=city, name="铁东区").pk,
+                "contact_person": "李四",
+                "phone": "0412-5550002",
+                "email": "late@example.com",
+            },
+        )
+    item = Application.objects.get(enterprise__uscc=code)
+    assert [m.subject for m in mailoutbox] == ["惠企政策服务门户：请确认注册"]
+    assert "100,000" not in mailoutbox[0].body and "10万" not in mailoutbox[0].body
+    # a second list issued while the account is still not activated: no mail either
+    other = exempt.Row(2, code, "鞍山后注册有限公司", "排名第6位", Decimal("50000"))
+    with django_capture_on_commit_callbacks(execute=True):
+        exempt.issue(new_list(science, exempt_measure, [other]), science)
+    assert len(mailoutbox) == 1
+    # activated: the next move of the item is mailed to the enterprise
+    user = EnterpriseMembership.objects.get(enterprise__uscc=code).user
+    user.is_active = True
+    user.save()
+    event = ApplicationEvent.objects.filter(application=item).latest("pk")
+    services.notify(item.pk, event.pk)
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == ["late@example.com"]
+
+
 def test_my_applications_shows_what_how_much_why_and_from_whom(
     client, personas, exempt_measure, science
 ):

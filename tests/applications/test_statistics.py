@@ -630,3 +630,6 @@ def test_an_excel_cell_is_never_a_formula():
     assert [c.value for c in sheet[2]] == ["'=HYPERLINK(1)", 1]
     assert [c.value for c in sheet[3]] == ["'+1", "'@SUM(A1)"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    # a sheet's name may not have []:*?/\ and has at most 31 characters
+    named = load_workbook(io.BytesIO(xlsx([["a"]], "2023/24 [全部]: 统计*?" + "长" * 40))).active
+    assert named.title == "202324 全部 统计" + "长" * 19
