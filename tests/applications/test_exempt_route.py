@@ -213,14 +213,10 @@ def test_issue_creates_to_confirm_items_and_rows_of_unregistered_codes_wait(
     assert Application.objects.filter(route=Route.EXEMPT).count() == 1
 
 
-def test_an_enterprise_registering_later_finds_its_item_waiting(
-    client, personas, exempt_measure, science
-):
-    code = uscc("91210302MA0LATE01")
-    later = exempt.Row(2, code, "鞍山后注册有限公司", "排名第5位", Decimal("100000"))
-    exempt.issue(new_list(science, exempt_measure, [later]), science)
+def register_latecomer(client, code):
+    """Register 鞍山后注册有限公司 with ``code`` (its account not yet activated)."""
     city = City.objects.get(name="鞍山市")
-    response = client.post(
+    return client.post(
         reverse("register"),
         {
             "username": "latecomer",
@@ -235,7 +231,15 @@ def test_an_enterprise_registering_later_finds_its_item_waiting(
             "email": "late@example.com",
         },
     )
-    assert response.status_code == 302
+
+
+def test_an_enterprise_registering_later_finds_its_item_waiting(
+    client, personas, exempt_measure, science
+):
+    code = uscc("91210302MA0LATE01")
+    later = exempt.Row(2, code, "鞍山后注册有限公司", "排名第5位", Decimal("100000"))
+    exempt.issue(new_list(science, exempt_measure, [later]), science)
+    assert register_latecomer(client, code).status_code == 302
     enterprise = Enterprise.objects.get(uscc=code)
     item = Application.objects.get(enterprise=enterprise)
     assert item.state == State.TO_CONFIRM and item.beneficiary.uscc == code
@@ -256,23 +260,8 @@ def test_no_mail_tells_an_unactivated_registrant_what_a_list_holds(
     code = uscc("91210302MA0LATE01")
     later = exempt.Row(2, code, "鞍山后注册有限公司", "排名第5位", Decimal("100000"))
     exempt.issue(new_list(science, exempt_measure, [later]), science)
-    city = City.objects.get(name="鞍山市")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("register"),
-            {
-                "username": "latecomer",
-                "password1": "correct-horse-battery",
-                "password2": "correct-horse-battery",
-                "enterprise_name": "鞍山后注册有限公司",
-                "uscc": code,
-                "city": city.pk,
-                "district": District.objects.get(city=city, name="铁东区").pk,
-                "contact_person": "李四",
-                "phone": "0412-5550002",
-                "email": "late@example.com",
-            },
-        )
+        register_latecomer(client, code)
     item = Application.objects.get(enterprise__uscc=code)
     assert [m.subject for m in mailoutbox] == ["惠企政策服务门户：请确认注册"]
     assert "100,000" not in mailoutbox[0].body and "10万" not in mailoutbox[0].body
