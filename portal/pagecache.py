@@ -17,8 +17,13 @@ name and the admin link), the messages, and the CSRF tokens of forms. So:
   save or delete of what a page shows bumps it, in the writer's transaction, on whatever
   node or command wrote it — signals on the models, explicit bumps after bulk writes), the
   portal's today (validity statuses change at midnight), the language, the text size, the
-  site's identity, the host and the full path with its query. Entries of old keys are never
-  read again and expire (``PAGE_SECONDS``).
+  site's identity, the host and the path with its query. Entries of old keys are never
+  read again and expire (``PAGE_SECONDS``);
+- parameters that sharing adds to a link and no page reads (``SHARING_PARAMETERS``: WeChat's
+  ``from=groupmessage&isappinstalled=0``, campaign tags) are dropped from the request before
+  the page is keyed or rendered: a page passed round a WeChat group is the page stored, not a
+  fresh rendering (some twenty times the cost) under a key of its own for every way it was
+  shared.
 
 Only complete, successful answers to GET and HEAD are stored (a 200 that sets no cookie and
 no Cache-Control of its own); anything else is served as rendered.
@@ -103,6 +108,49 @@ def _release() -> str:
 
 
 RELEASE = _release()
+
+
+# Added to links by whoever shares them, read by no page of the portal: WeChat (分享到会话、
+# 群聊、朋友圈 add ``from`` and ``isappinstalled``; its article links carry ``scene`` and the
+# rest), Alipay/Taobao's ``spm``, and the usual campaign and click tags. A catalogue page's own
+# parameters (the list's filters, ``page``, ``view``) are none of these
+# (``tests/portal/test_pagecache.py`` checks the list's against them).
+SHARING_PARAMETERS = frozenset(
+    {
+        "from",
+        "isappinstalled",
+        "scene",
+        "subscene",
+        "clicktime",
+        "enterid",
+        "sharer_shareid",
+        "sharer_sharetime",
+        "spm",
+        "fbclid",
+        "gclid",
+    }
+)
+SHARING_PREFIXES = ("utm_",)
+
+
+def is_sharing_parameter(name: str) -> bool:
+    return name in SHARING_PARAMETERS or name.startswith(SHARING_PREFIXES)
+
+
+def drop_sharing_parameters(request) -> None:
+    """Take sharing parameters out of the request's query — ``request.GET`` and the query
+    string its full path is made of — so that the page is rendered, keyed and stored as the
+    link without them would be."""
+    query = request.GET
+    if not any(is_sharing_parameter(name) for name in query):
+        return
+    kept = query.copy()
+    for name in list(kept):
+        if is_sharing_parameter(name):
+            del kept[name]
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def page_key(request, revision: int | None = None) -> str:
@@ -244,6 +292,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not getattr(settings, "PAGE_CACHE", True):
             return view(request, *args, **kwargs)
+        drop_sharing_parameters(request)
         key = page_key(request)
         stored = stored_page(key)
         if stored is None:

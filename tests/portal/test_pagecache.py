@@ -242,3 +242,45 @@ def test_the_kept_pages_stay_within_their_budget_least_recently_served_first(set
     pages.clear()
     pages.put("a", (("a",), {}))
     assert not pages.pages
+
+
+def test_a_link_shared_in_wechat_is_the_page_stored_not_a_rendering_of_its_own(client, measure):
+    """WeChat adds ``from=groupmessage&isappinstalled=0`` (and campaign tags come with other
+    channels) to every link passed round: the page asked for that way is the stored one, and
+    nothing of the sharing parameters is written into it."""
+    url = measure.get_absolute_url()
+    plain = get(client, url)
+    assert plain["X-Page-Cache"] == "miss"
+    for tail in (
+        "?from=groupmessage&isappinstalled=0",
+        "?from=singlemessage",
+        "?utm_source=wechat&utm_medium=share&spm=a2c4g.11186623",
+    ):
+        shared = get(Client(), url + tail)
+        assert shared["X-Page-Cache"] == "hit", tail
+        assert shared.content == plain.content
+
+
+def test_a_shared_search_keeps_its_own_words_and_drops_only_the_sharing_ones(client, catalogue):
+    from urllib.parse import urlencode
+
+    base = "/policies/measures/?"
+    first = get(Client(), base + urlencode({"q": "补贴", "from": "timeline", "utm_source": "x"}))
+    assert first["X-Page-Cache"] == "miss"
+    page = first.content.decode()
+    assert "timeline" not in page and "utm_source" not in page  # not in links, not in next=
+    assert first.context["query"] == "补贴"
+    assert get(client, base + urlencode({"q": "补贴"}))["X-Page-Cache"] == "hit"
+    # the page's own parameters still make pages of their own, and so does any other one
+    # (the bench's "first asked" pages rely on that)
+    assert get(client, base + urlencode({"q": "上市"}))["X-Page-Cache"] == "miss"
+    assert get(client, base + urlencode({"q": "补贴", "first": "1"}))["X-Page-Cache"] == "miss"
+
+
+def test_no_parameter_a_catalogue_page_reads_is_taken_for_a_sharing_one():
+    from policies.filters import MeasureFilter
+    from portal.pagecache import is_sharing_parameter
+
+    read = set(MeasureFilter.base_filters) | {"q", "page", "view"}
+    assert not {name for name in read if is_sharing_parameter(name)}
+    assert is_sharing_parameter("from") and is_sharing_parameter("utm_campaign")
