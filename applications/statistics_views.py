@@ -119,14 +119,7 @@ def _context(tables, request):
             file_query["format"] = kind
             file_query["table"] = table.grouping
             files[kind] = file_query.urlencode()
-        sections.append(
-            {
-                "table": table,
-                "charts": _charts(table),
-                "csv_query": files["csv"],
-                "xlsx_query": files["xlsx"],
-            }
-        )
+        sections.append({"table": table, "charts": _charts(table), "files": files})
     return {
         "sections": sections,
         "overdue_definition": statistics.OVERDUE_DEFINITION,

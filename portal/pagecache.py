@@ -35,10 +35,11 @@ import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -144,13 +145,16 @@ def drop_sharing_parameters(request) -> None:
     query = request.GET
     if not any(is_sharing_parameter(name) for name in query):
         return
-    kept = query.copy()
-    for name in list(kept):
-        if is_sharing_parameter(name):
-            del kept[name]
-    kept._mutable = False
-    request.GET = kept
-    request.META["QUERY_STRING"] = kept.urlencode()
+    kept = urlencode(
+        [
+            (name, value)
+            for name, values in query.lists()
+            if not is_sharing_parameter(name)
+            for value in values
+        ]
+    )
+    request.META["QUERY_STRING"] = kept
+    request.GET = QueryDict(kept, encoding=request.encoding)
 
 
 def page_key(request, revision: int | None = None) -> str:

@@ -584,6 +584,7 @@ def test_public_excel_file_equals_the_public_csv(client, world):
     page = client.get(reverse("statistics")).content.decode()
     for grouping in statistics.GROUPINGS:
         assert f"format=xlsx&amp;table={grouping}" in page
+        assert f"format=csv&amp;table={grouping}" in page
         response = client.get(reverse("statistics"), {"format": "xlsx", "table": grouping})
         assert re.fullmatch(
             rf'attachment; filename="statistics-{grouping}-\d{{8}}\.xlsx"',
