@@ -54,7 +54,7 @@ _HOLE = "<!--personal:{}-->"
 _HOLES = re.compile(r"<!--personal:([\w/.-]+\.html)-->")
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF = "csrf.html"  # the name of a CSRF token's hole (not a template)
-_STORED_HEADERS = ("Content-Type", "Content-Language")
+_STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 
 
 def catalogue_revision(request=None) -> int:
@@ -225,6 +225,9 @@ def _storable(response) -> bool:
     )
 
 
+LARGEST_SHARE = 64
+
+
 class LocalPages:
     """The pages this process served last, kept in its memory in front of the shared cache.
 
@@ -236,7 +239,10 @@ class LocalPages:
     character), holds some 1,600 measure pages of 10,000 characters. Sized below the pages in
     demand it is worse than none: served in turn, each page is dropped just before it is
     asked for again (4 million, 400 pages, under the bench's 500: cached detail on
-    PostgreSQL fell from 0.58× to 0.50× of the trivial view)."""
+    PostgreSQL fell from 0.58× to 0.50× of the trivial view). A page larger than a
+    ``LARGEST_SHARE``th of the budget (250,000 characters of the default: a sitemap's page of
+    5,000 addresses is 440,000) is left to the shared cache: kept here, each would push out
+    dozens of the pages readers ask for."""
 
     def __init__(self):
         self.pages = OrderedDict()
@@ -254,7 +260,7 @@ class LocalPages:
     def put(self, key, stored):
         budget = settings.PAGE_CACHE_LOCAL_CHARS
         size = sum(len(part) for part in stored[0])
-        if size > budget:
+        if size > budget // LARGEST_SHARE:
             return
         with self.lock:
             if key in self.pages:

@@ -2,11 +2,14 @@ import os
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from applications import statistics_views
+from policies.sitemaps import SITEMAPS
 
 from . import views
+from .pagecache import cached_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +17,20 @@ urlpatterns = [
     path("text-size/", views.text_size, name="text_size"),
     path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    # the sitemaps (policies.sitemaps), stored by the page cache like the pages they list
+    path(
+        "sitemap.xml",
+        cached_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("policies/", include("policies.urls")),
     path("api/v1/", include("policies.api_urls")),
     path("check/", include("policies.eligibility.urls")),

@@ -27,6 +27,7 @@ from policies.models import City, Measure, PolicyDocument, Topic
 from policies.views import COUNTS_SECONDS
 from portal.context_processors import site_context
 from portal.dates import today as portal_today
+from portal.middleware import PRIVATE_PREFIXES
 from portal.pagecache import cached_page, catalogue_revision
 
 logger = logging.getLogger(__name__)
@@ -194,3 +195,23 @@ def favicon_bytes() -> bytes:
 def favicon(request):
     """``/favicon.ico``, which browsers and crawlers ask for whatever the page links to."""
     return HttpResponse(favicon_bytes(), content_type="image/x-icon")
+
+
+# Paths no crawler should walk: the private parts (portal.middleware.PRIVATE_PREFIXES), the
+# API (data for programs, not pages), a self-check's answers and results (each under its
+# visitor's own token), the search box's redirect and the health check. And any URL with a
+# query: the measure list's filter and search combinations are endless, and every one of
+# them is a page rendered afresh; the sitemaps list every page worth indexing instead.
+ROBOTS_DISALLOWED = (*PRIVATE_PREFIXES, "/api/", "/check/", "/search/", "/healthz", "/*?")
+ROBOTS_ALLOWED = ("/check/$", "/sitemap")  # the self-check's start page; the sitemaps' pages
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    """``/robots.txt``: what crawlers may walk, and where the sitemaps are."""
+    lines = ["User-agent: *"]
+    lines += [f"Allow: {path}" for path in ROBOTS_ALLOWED]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOWED]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

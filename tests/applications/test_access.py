@@ -116,6 +116,9 @@ def urls_of(world, measure):
         "city_feed": reverse("feeds:city", args=["anshan"]),
         # 公示: public; a notice's own pages are in test_notices_admin.py's table
         "notices": reverse("notices:list"),
+        "robots": reverse("robots"),
+        "sitemap": reverse("sitemap"),
+        "sitemap_measures": reverse("sitemap_section", args=["measures"]),
     }
 
 
@@ -158,6 +161,9 @@ unsubscribe             200      200      200      200      200      200      20
 unsubscribe_bad         400      400      400      400      400      400      400      400      400
 city_feed               200      200      200      200      200      200      200      200      200
 notices                 200      200      200      200      200      200      200      200      200
+robots                  200      200      200      200      200      200      200      200      200
+sitemap                 200      200      200      200      200      200      200      200      200
+sitemap_measures        200      200      200      200      200      200      200      200      200
 """
 PERSONA_NAMES = {
     "ANON": ANON,

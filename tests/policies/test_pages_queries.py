@@ -46,6 +46,10 @@ PAGES = {
     # the Atom feeds (revision, city or topic, the newest measures with their documents)
     "feed_city": (3, lambda ctx: reverse("feeds:city", args=["anshan"])),
     "feed_topic": (3, lambda ctx: reverse("feeds:topic", args=["consumption"])),
+    # the sitemaps (revision first): the index counts each model section's rows; a section's
+    # page, its count and its rows
+    "sitemap": (6, lambda ctx: reverse("sitemap")),
+    "sitemap_measures": (3, lambda ctx: reverse("sitemap_section", args=["measures"])),
     "compare": (
         5,
         lambda ctx: reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"]),

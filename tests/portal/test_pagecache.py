@@ -228,16 +228,18 @@ def test_an_edit_is_served_at_once_though_the_old_page_is_kept(client, measure):
 def test_the_kept_pages_stay_within_their_budget_least_recently_served_first(settings):
     from portal.pagecache import LocalPages
 
-    settings.PAGE_CACHE_LOCAL_CHARS = 100
+    settings.PAGE_CACHE_LOCAL_CHARS = 6400  # 64 pages of 100 characters
     pages = LocalPages()
-    for name in "abc":
-        pages.put(name, ((name * 40,), {}))
-    assert list(pages.pages) == ["b", "c"] and pages.size == 80
-    pages.get("b")  # served: now the most recent
-    pages.put("d", (("d" * 40,), {}))
-    assert list(pages.pages) == ["b", "d"]
-    pages.put("huge", (("x" * 101,), {}))  # more than the whole budget: not kept
-    assert "huge" not in pages.pages
+    for n in range(65):
+        pages.put(n, (("x" * 60, "y" * 40), {}))
+    assert list(pages.pages) == list(range(1, 65)) and pages.size == 6400
+    pages.get(1)  # served: now the most recent
+    pages.put(65, (("z" * 100,), {}))
+    assert 2 not in pages.pages and list(pages.pages)[-2:] == [1, 65]
+    # larger than a 64th of the budget: left to the shared cache (a sitemap's page of 5,000
+    # addresses would otherwise push out dozens of measure pages)
+    pages.put("large", (("x" * 101,), {}))
+    assert "large" not in pages.pages and pages.size == 6400
     settings.PAGE_CACHE_LOCAL_CHARS = 0  # off
     pages.clear()
     pages.put("a", (("a",), {}))
