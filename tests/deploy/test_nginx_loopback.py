@@ -407,6 +407,27 @@ def test_healthz_answers_through_nginx_with_its_headers(stack):
     assert lines_for(stack.nginx_access_log, "/healthz") == []  # not logged
 
 
+def test_sitemaps_and_robots_txt_are_compressed_for_clients_that_accept_it(stack):
+    import gzip
+
+    for path, kind in (("/robots.txt", "text/plain"), ("/sitemap.xml", "application/xml")):
+        plain = request(stack.nginx_port, "GET", path)
+        conn = http.client.HTTPConnection("127.0.0.1", stack.nginx_port, timeout=2.0)
+        try:
+            conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            answer = conn.getresponse()
+            body = answer.read()
+            headers = {k.lower(): v for k, v in answer.getheaders()}
+            vary = ", ".join(v for k, v in answer.getheaders() if k.lower() == "vary")
+        finally:
+            conn.close()
+        assert answer.status == plain.status == 200, path
+        assert headers["content-type"].startswith(kind), path
+        assert headers.get("content-encoding") == "gzip", path
+        assert "Accept-Encoding" in vary, path  # nginx's own Vary line beside Django's
+        assert gzip.decompress(body).decode() == plain.text, path
+
+
 def test_fifty_gigabyte_uploads_are_refused_by_nginx_at_once(stack):
     seen_by_gunicorn = len(lines_for(stack.gunicorn_log, UPLOAD_URL))
     with opened([]) as sockets:
