@@ -150,3 +150,29 @@ def test_robots_txt_names_the_sitemap_at_the_sites_own_address(client, settings)
     assert "Sitemap: http://zwfw.example.gov.cn/sitemap.xml" in text.splitlines()
     assert text.startswith("User-agent: *\n")
     assert client.post("/robots.txt").status_code == 405
+
+
+# ------------------------------------------------------------------ one address per page
+
+
+def canonical(client, url):
+    page = client.get(url)
+    assert page.status_code == 200
+    found = re.findall(r'<link rel="canonical" href="([^"]*)">', page.content.decode())
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_a_public_page_names_its_one_address_without_the_query(client, catalogue):
+    measure = Measure.objects.order_by("pk").first()
+    document = measure.document
+    path = measure.get_absolute_url()
+    assert canonical(client, path) == HOST + path
+    assert canonical(client, path + "?from=timeline&isappinstalled=0") == HOST + path
+    assert canonical(client, document.get_absolute_url() + "?view=source") == (
+        HOST + document.get_absolute_url()
+    )
+    assert canonical(client, "/") == HOST + "/"
+    assert canonical(client, "/policies/cities/anshan/") == HOST + "/policies/cities/anshan/"
+    # the compare page is its query: no single address to name
+    assert canonical(client, reverse("policies:compare") + f"?m={measure.pk}") is None
