@@ -78,11 +78,20 @@ def documents_of_measures():
     )
 
 
+def card_links():
+    """A card's topics and support types, as plain lists (``measure.topic_list``,
+    ``measure.support_list``): read through ``measure.topics.all`` instead, each card built a
+    related manager and a queryset twice over (in the prefetch and in the template), some 80
+    of each for a page of 20."""
+    return (
+        Prefetch("topics", to_attr="topic_list"),
+        Prefetch("support_types", to_attr="support_list"),
+    )
+
+
 def measure_cards(queryset):
     """What a list of measures shows: document, city, topics, support types, departments."""
-    return queryset.prefetch_related(
-        documents_of_measures(), "topics", "support_types", department_links()
-    )
+    return queryset.prefetch_related(documents_of_measures(), *card_links(), department_links())
 
 
 def similar_measures(
@@ -235,7 +244,7 @@ def list_cards(queryset):
     return (
         queryset.select_related("document__city")
         .defer(*MEASURE_DOCUMENT_TEXTS)
-        .prefetch_related("topics", "support_types")
+        .prefetch_related(*card_links())
     )
 
 

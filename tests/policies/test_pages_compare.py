@@ -55,3 +55,13 @@ def test_it_explains_how_to_pick_when_nothing_is_chosen(client, catalogue):
     html = client.get(URL).content.decode()
     assert "加入对比" in html
     assert reverse("policies:measure_list") in html
+
+
+def test_each_column_names_its_measures_support_types(client, catalogue):
+    import re
+
+    measures = [m for m in Measure.objects.order_by("pk") if m.support_types.exists()][:3]
+    html = client.get(URL + "?" + "&".join(f"m={m.pk}" for m in measures)).content.decode()
+    row = re.search(r'<th scope="row">支持方式</th>(.*?)</tr>', html, re.S)[1]
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells == ["、".join(s.name for s in m.support_types.all()) for m in measures]

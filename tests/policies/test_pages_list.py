@@ -110,3 +110,42 @@ def test_it_pages_through_a_longer_word_with_an_exact_count(client, catalogue):
     # past the end, or not a number: the last page and the first page
     assert client.get(URL, {"q": "不超过", "page": 9}).context["page"].number == 2
     assert client.get(URL, {"q": "不超过", "page": "x"}).context["page"].number == 1
+
+
+CARD = re.compile(r'<article class="card measure-card.*?</article>', re.S)
+
+
+def card_badges(html):
+    """measure id → (support type names, (topic name, link) pairs) of each card on a page."""
+    cards = {}
+    for card in CARD.findall(html):
+        pk = int(re.search(r'href="/policies/measures/(\d+)/"', card)[1])
+        supports = re.findall(r'support-badge">([^<]+)<', card)
+        topics = re.findall(
+            r'<a class="badge rounded-pill topic-badge" href="([^"]+)">([^<]+)<', card
+        )
+        cards[pk] = (supports, [(name, link) for link, name in topics])
+    return cards
+
+
+@pytest.mark.parametrize(
+    "url",
+    [URL, URL + "?q=补贴", "/policies/topics/innovation/", None],  # None: a department's page
+)
+def test_each_card_shows_its_own_support_types_and_topics(client, catalogue, url):
+    from django.db.models import Count
+
+    from policies.models import Department
+
+    if url is None:  # the department with the most measures
+        department = Department.objects.annotate(n=Count("measures")).order_by("-n").first()
+        url = department.get_absolute_url()
+    cards = card_badges(client.get(url).content.decode())
+    assert len(cards) >= 5
+    shown_any = False
+    for pk, (supports, topics) in cards.items():
+        measure = Measure.objects.get(pk=pk)
+        assert supports == [s.name for s in measure.support_types.all()], pk
+        assert topics == [(t.name, t.get_absolute_url()) for t in measure.topics.all()], pk
+        shown_any = shown_any or bool(supports and topics)
+    assert shown_any
