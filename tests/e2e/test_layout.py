@@ -423,15 +423,31 @@ def visits(portal, text):
 def shoot(page, name, script):
     path = str(SCREENS / f"{name}.png")
     if not script:
-        page.screenshot(path=path, animations="disabled")
+        _screenshot(page, path=path, animations="disabled")
         return
     height = min(page.evaluate("document.documentElement.scrollHeight"), SHOT_HEIGHT)
-    page.screenshot(
+    _screenshot(
+        page,
         path=path,
         full_page=True,
         clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height},
         animations="disabled",
     )
+
+
+def _screenshot(page, **options):
+    """A screenshot (for people to look at, not checked), taken once more when Chromium
+    answers "Unable to capture screenshot": seen once in six sweeps on 2026-11-30, the same
+    page captured at once on a re-run."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.screenshot(**options)
+    except PlaywrightError as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(250)
+        page.screenshot(**options)
 
 
 def check_navigation(found, name, persona, text, where):
