@@ -1,6 +1,6 @@
 """Sitemaps (``/sitemap.xml``): every public catalogue page, for search engines.
 
-Enterprises find policies through Baidu and the other search engines more often than through
+Many enterprises look for policies through Baidu and the other search engines, not through
 the portal's own search. A crawler left to follow links walks the measure list's filter and
 search combinations — without end, each a page nobody asked for before, rendered afresh — and
 may never reach a measure three filters deep. The sitemaps give it every page worth indexing

@@ -199,19 +199,21 @@ def favicon(request):
 
 # Paths no crawler should walk: the private parts (portal.middleware.PRIVATE_PREFIXES), the
 # API (data for programs, not pages), a self-check's answers and results (each under its
-# visitor's own token), the search box's redirect and the health check. And any URL with a
-# query: the measure list's filter and search combinations are endless, and every one of
-# them is a page rendered afresh; the sitemaps list every page worth indexing instead.
-ROBOTS_DISALLOWED = (*PRIVATE_PREFIXES, "/api/", "/check/", "/search/", "/healthz", "/*?")
-ROBOTS_ALLOWED = ("/check/$", "/sitemap")  # the self-check's start page; the sitemaps' pages
+# visitor's own token, below its start page), the search box's redirect and the health check.
+# And any URL with a query: the measure list's filter and search combinations are endless,
+# and every one of them is a page rendered afresh; the sitemaps list every page worth indexing
+# instead. Named URLs, so that the rules follow the URL configuration.
+ROBOTS_DISALLOWED_URLS = ("api:index", "eligibility:start", "search", "health")
 
 
 @require_safe
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     """``/robots.txt``: what crawlers may walk, and where the sitemaps are."""
+    allowed = [reverse("eligibility:start") + "$", reverse("sitemap").removesuffix(".xml")]
+    disallowed = [*PRIVATE_PREFIXES, *(reverse(name) for name in ROBOTS_DISALLOWED_URLS), "/*?"]
     lines = ["User-agent: *"]
-    lines += [f"Allow: {path}" for path in ROBOTS_ALLOWED]
-    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOWED]
+    lines += [f"Allow: {path}" for path in allowed]
+    lines += [f"Disallow: {path}" for path in disallowed]
     lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
