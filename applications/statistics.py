@@ -43,9 +43,19 @@ filter (city and year are parts of the cell); a difference of published numbers 
 sum over whole cells, so no subtraction isolates fewer than K enterprises, and the amounts
 and days of approved or paid ones always come from at least K enterprises that were approved
 or paid. A row whose applications were all left out is shown as 数量较少不予公示 with no
-figure; the page says that the figures leave small cells out. Limits: amounts are not
-checked for dominance (one large payment among K), and a row listed as suppressed does say
-that some (fewer than K) enterprises applied there.
+figure; the page says that the figures leave small cells out.
+
+Counting enterprises is not enough where one amount dwarfs the others: among K enterprises
+paid 100 万, 2 万 and 1 万, the cell's total tells everyone the first one's payment to within
+3 万, and tells the second one it to within 1 万. So a cell is also left out, in the same way,
+when it is *dominated* by the p% rule (``settings.STATISTICS_DOMINANCE_PERCENT``, default
+10): its amounts approved, or its amounts paid, summed per enterprise, are such that all but
+the two largest add up to less than p% of the largest — the second-largest enterprise could
+then estimate the largest one's amount from the published total to within p%, and anyone
+else the more closely. A sum of undominated cells is undominated (each enterprise's share of
+it is at most its largest share of a cell), so rows, totals and differences stay safe as
+above. A cell whose amounts are all zero or unknown is not dominated; 0 turns the rule off.
+Limit: a row listed as suppressed does say that some enterprises applied there.
 
 The staff page shows full figures (no suppression) for the applications the staff member's
 department handled (``ApplicationQuerySet.visible_to_staff``: the very ones of their queue),
@@ -83,6 +93,7 @@ from .states import TRANSITIONS, Role, State
 from .timeline import review_spans
 
 DEFAULT_MIN_ENTERPRISES = 3
+DEFAULT_DOMINANCE_PERCENT = 10
 
 GROUPINGS = {
     "city": (gettext_lazy("按城市"), gettext_lazy("城市")),
@@ -104,6 +115,19 @@ OVERDUE_DEFINITION = gettext_lazy(
 
 def min_enterprises() -> int:
     return int(getattr(settings, "STATISTICS_MIN_ENTERPRISES", DEFAULT_MIN_ENTERPRISES))
+
+
+def dominance_percent() -> int:
+    return int(getattr(settings, "STATISTICS_DOMINANCE_PERCENT", DEFAULT_DOMINANCE_PERCENT))
+
+
+def dominated(amounts, p) -> bool:
+    """The p% rule (see the module's docstring): ``amounts`` are one cell's, one per
+    enterprise; true when all but the two largest add up to less than p% of the largest."""
+    ordered = sorted((amount for amount in amounts if amount), reverse=True)
+    if not ordered:
+        return False
+    return sum(ordered[2:]) * 100 < p * ordered[0]
 
 
 # --- one application, as the statistics see it ----------------------------------------------
@@ -458,17 +482,29 @@ def build_tables(items, groupings=None, shown=None, suppressed_keys=None, public
     return tables
 
 
-def disclosed(items, k=None):
+def disclosed(items, k=None, p=None):
     """The items the public figures may contain, and the rows to list as suppressed.
 
     Leaves out every item of a cell (``Item.cell``) with fewer than ``k`` distinct
-    enterprises (see the module's docstring)."""
+    enterprises, or whose amounts approved or paid are dominated by the ``p``% rule (see the
+    module's docstring)."""
     k = min_enterprises() if k is None else k
-    cells = defaultdict(set)
+    p = dominance_percent() if p is None else p
+    approved = defaultdict(lambda: defaultdict(Decimal))  # cell → enterprise → yuan
+    paid = defaultdict(lambda: defaultdict(Decimal))
     for item in items:
-        cells[item.cell()].add(item.enterprise)
-    kept = [item for item in items if len(cells[item.cell()]) >= k]
-    left_out = [item for item in items if len(cells[item.cell()]) < k]
+        cell = item.cell()
+        approved[cell][item.enterprise] += item.approved_yuan or 0
+        paid[cell][item.enterprise] += item.paid_yuan or 0
+    hidden = {
+        cell
+        for cell, enterprises in approved.items()
+        if len(enterprises) < k
+        or dominated(enterprises.values(), p)
+        or dominated(paid[cell].values(), p)
+    }
+    kept = [item for item in items if item.cell() not in hidden]
+    left_out = [item for item in items if item.cell() in hidden]
     suppressed = {
         grouping: {key for item in left_out for key in item.keys(grouping)}
         for grouping in GROUPINGS

@@ -147,6 +147,7 @@ def public_tables(city, year):
             city.pk if city else "",
             year or "",
             statistics.min_enterprises(),
+            statistics.dominance_percent(),
             get_language(),
         )
     )
@@ -159,7 +160,7 @@ def public_tables(city, year):
 
 @require_safe
 def public(request):
-    """公开统计: aggregates only, small cells left out (``statistics.disclosed``)."""
+    """公开统计: aggregates only, small and dominated cells left out (``statistics.disclosed``)."""
     form, city, year = _filters(request, statistics.years_with_applications())
     tables, left_out = public_tables(city, year)
     if request.GET.get("format") in EXPORTS:
@@ -168,6 +169,7 @@ def public(request):
         "form": form,
         "left_out": left_out,
         "k": statistics.min_enterprises(),
+        "p": statistics.dominance_percent(),
         **_context(tables, request),
     }
     return render(request, "applications/statistics.html", context)

@@ -51,6 +51,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from applications import statistics
 from applications.models import Application, ApplicationEvent, ApplicationStep
@@ -523,6 +526,7 @@ def test_median_and_percentile_by_their_definitions():
 
 def test_with_a_threshold_of_one_the_public_figures_are_the_full_ones(world, settings):
     settings.STATISTICS_MIN_ENTERPRISES = 1
+    settings.STATISTICS_DOMINANCE_PERCENT = 0  # B1's cell is one amount: dominated otherwise
     tables, left_out = statistics.public_tables()
     assert not left_out
     for grouping, golden in FULL.items():
@@ -634,3 +638,144 @@ def test_an_excel_cell_is_never_a_formula():
     # a sheet's name may not have []:*?/\ and has at most 31 characters
     named = load_workbook(io.BytesIO(xlsx([["a"]], "2023/24 [全部]: 统计*?" + "长" * 40))).active
     assert named.title == "202324 全部 统计" + "长" * 19
+
+
+# --- dominance: the p% rule -------------------------------------------------------------------
+
+# (amounts of one cell, one per enterprise; p) → dominated? Worked by hand: dominated when
+# the amounts after the two largest add up to less than p% of the largest.
+DOMINANCE = [
+    ([D(1000000), D(20000), D(10000)], 10, True),  # 10,000 < 100,000
+    ([D(300000), D(200000), D(100000)], 10, False),  # 100,000 ≥ 30,000 (the world's paid cell)
+    ([D(100), D(50), D(10)], 10, False),  # 10 = 10 % of 100: not less
+    ([D(100), D(50), D("9.99")], 10, True),
+    ([D(100), D(50), D(5), D(5)], 10, False),  # the rest summed: 10
+    ([D(100), D(1), D(1), D(1)], 1, False),  # 2 ≥ 1
+    ([D(100), D(1), D(1), D(1)], 3, True),  # 2 < 3
+    ([D(50000)], 10, True),  # one amount: the total is that amount
+    ([D(50000), D(0), D(0)], 10, True),  # the same, with two zeros beside it
+    ([D(0), D(0), D(0)], 10, False),  # nothing to reveal
+    ([], 10, False),
+    ([D(1000000), D(1), D(1)], 0, False),  # p = 0: the rule is off
+]
+
+
+@pytest.mark.parametrize("amounts, p, expected", DOMINANCE)
+def test_dominated_by_the_p_percent_rule(amounts, p, expected):
+    assert statistics.dominated(amounts, p) is expected
+    assert statistics.dominated(reversed(amounts), p) is expected  # order does not matter
+
+
+def _make_a3_dominant(world):
+    """A3 (E3) approved and paid 10,000,000 instead of 300,000: the paid cell of A1–A3 —
+    three enterprises, enough for K = 3 — is then 100,000, 200,000 and 10,000,000, and its
+    total would give A3's payment away to within 3 %."""
+    Application.objects.filter(pk=world.a3.pk).update(
+        approved_amount_yuan=D(10000000), disbursed_amount_yuan=D(10000000)
+    )
+
+
+def test_a_cell_dominated_by_one_payment_is_left_out_everywhere(world):
+    _make_a3_dominant(world)
+    tables, left_out = statistics.public_tables()
+    assert left_out
+    # A1–A3's was the only cell kept: every row is now suppressed and every total empty
+    for grouping, table in tables.items():
+        assert all(row.suppressed for row in table.rows), grouping
+        assert table.total.received == 0 and table.total.approved_yuan == 0, grouping
+        assert table.total.paid_yuan == 0, grouping
+
+
+def test_without_the_dominance_rule_the_dominated_cell_is_published(world, settings):
+    _make_a3_dominant(world)
+    settings.STATISTICS_DOMINANCE_PERCENT = 0
+    tables, _ = statistics.public_tables()
+    total = tables["measure"].total
+    assert (total.received, total.paid, total.paid_yuan) == (3, 3, D(10300000))
+
+
+def test_amounts_are_summed_per_enterprise_before_the_rule(world):
+    """Several payments of one enterprise in a cell are one enterprise's amount. A3's
+    10,000,000 split into four paid applications of E3 of 2,500,000: counted apart, the
+    amounts after the two largest (2,500,000 × 2 + 200,000 + 100,000) would be far above 10 %
+    of the largest; summed per enterprise the cell is 10,000,000, 200,000 and 100,000 —
+    dominated, as with one payment."""
+    _make_a3_dominant(world)
+    items = statistics.load_items(Application.objects.all())
+    a3 = next(item for item in items if item.pk == world.a3.pk)
+    quarter = D(2500000)
+    a3.approved_yuan = a3.paid_yuan = quarter
+    twins = [
+        statistics.Item(**{**a3.__dict__, "pk": -n, "approved_yuan": quarter, "paid_yuan": quarter})
+        for n in (1, 2, 3)
+    ]
+    assert not statistics.dominated([quarter] * 4 + [D(200000), D(100000)], 10)
+    kept, _suppressed, left_out = statistics.disclosed([*items, *twins], k=3, p=10)
+    ids = {world.a3.pk, -1, -2, -3}
+    assert left_out and not ids & {item.pk for item in kept}
+    kept, _suppressed, _ = statistics.disclosed([*items, *twins], k=3, p=0)
+    assert ids | {world.a1.pk, world.a2.pk} <= {item.pk for item in kept}
+
+
+def test_the_public_page_never_shows_the_dominant_payment(client, world):
+    _make_a3_dominant(world)
+    page = client.get(reverse("statistics")).content.decode()
+    assert "不足最大一家的 10%" in page  # the rule is stated
+    for secret in ("1,030", "1030", "10,300,000", "10300000", "1,000 万", "1000 万"):
+        assert secret not in page, secret
+    for grouping in statistics.GROUPINGS:
+        body = client.get(reverse("statistics"), {"format": "csv", "table": grouping})
+        text = body.content.decode("utf-8-sig")
+        assert "10300000" not in text and "10,300,000" not in text, grouping
+
+
+def _items(draw_rows):
+    return [
+        statistics.Item(
+            pk=n,
+            enterprise=enterprise,
+            measure=measure,
+            document=1,
+            city=1,
+            year=2023,
+            outcome=statistics.PAID,
+            approved_yuan=D(amount),
+            paid_yuan=D(amount),
+            paid_days=None,
+            departments={1},
+            stages={"x"},
+        )
+        for n, (enterprise, measure, amount) in enumerate(draw_rows)
+    ]
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 6),  # enterprise
+            st.integers(1, 3),  # measure: the cell, here
+            st.sampled_from([0, 1, 5, 10, 100, 1000, 100000]),
+        ),
+        max_size=25,
+    ),
+    st.sampled_from([0, 5, 10, 20]),
+)
+def test_what_is_published_is_never_dominated_nor_small(rows, p):
+    """The module's claim, tried on random cells: every published row (a measure) and the
+    total — sums over kept cells — has at least K enterprises and amounts that the p% rule
+    does not call dominated, the amounts summed per enterprise over the row."""
+    kept, _suppressed, _ = statistics.disclosed(_items(rows), k=3, p=p)
+    groups = {"total": kept}
+    for item in kept:
+        groups.setdefault(item.measure, []).append(item)
+    for name, items in groups.items():
+        if not items:
+            continue
+        per_enterprise = {}
+        for item in items:
+            per_enterprise[item.enterprise] = (
+                per_enterprise.get(item.enterprise, 0) + item.paid_yuan
+            )
+        assert len(per_enterprise) >= 3, name
+        assert not statistics.dominated(per_enterprise.values(), p), (name, per_enterprise)
