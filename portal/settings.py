@@ -128,8 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # no longer parses and plans the same statements for every page. Django leaves both off
     # for transaction-pooling proxies (PgBouncer), which the deployment here does not use
     # (gunicorn threads keep their own connections); 0 turns preparing off again. Measured
-    # in-process on the bench's 10,000 measures: PostgreSQL's CPU per uncached measure page
-    # 2.6–2.8 → 1.5–1.7 ms, per first-asked list 2.8 → 1.4 ms.
+    # in-process on the bench's 10,000 measures: PostgreSQL's own CPU per uncached measure
+    # page 3.1–3.5 → 1.9–2.2 ms, per first-asked list 3.2–3.3 → 1.5 ms (README, Benchmarks).
     prepare = int(os.environ.get("DJANGO_PG_PREPARE", "5"))
     if prepare > 0:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
