@@ -45,16 +45,18 @@ and days of approved or paid ones always come from at least K enterprises that w
 or paid. A row whose applications were all left out is shown as 数量较少不予公示 with no
 figure; the page says that the figures leave small cells out.
 
-Counting enterprises is not enough where one amount dwarfs the others: among K enterprises
-paid 100 万, 2 万 and 1 万, the cell's total tells everyone the first one's payment to within
-3 万, and tells the second one it to within 1 万. So a cell is also left out, in the same way,
-when it is *dominated* by the p% rule (``settings.STATISTICS_DOMINANCE_PERCENT``, default
-10): its amounts approved, or its amounts paid, summed per enterprise, are such that all but
-the two largest add up to less than p% of the largest — the second-largest enterprise could
-then estimate the largest one's amount from the published total to within p%, and anyone
-else the more closely. A sum of undominated cells is undominated (each enterprise's share of
-it is at most its largest share of a cell), so rows, totals and differences stay safe as
-above. A cell whose amounts are all zero or unknown is not dominated; 0 turns the rule off.
+Counting enterprises is not enough where one amount dwarfs the others: of three enterprises
+paid 100 万, 2 万 and 1 万, the cell's total of 103 万 is in effect the first one's payment,
+and the second, subtracting its own, learns it to within 1 万. So a cell is also left out, in
+the same way, when it is *dominated* by the p% rule (``settings.STATISTICS_DOMINANCE_PERCENT``,
+default 10): its amounts approved, or its amounts paid, summed per enterprise, are such that
+all but the two largest add up to less than p% of the largest — the second-largest
+enterprise, the one placed best to do so, could then estimate the largest one's amount from
+the published total to within p%. A sum of undominated cells is undominated: in each cell,
+whatever two enterprises are set aside, the others hold at least p% of the first one's
+amount there (at least what the two largest leave); added up over the cells, the same holds
+of the sum — so rows, totals and differences stay safe as above (a hypothesis test tries it). A cell whose amounts are all zero or unknown is not
+dominated; 0 turns the rule off.
 Limit: a row listed as suppressed does say that some enterprises applied there.
 
 The staff page shows full figures (no suppression) for the applications the staff member's
