@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, User
+from .models import AuditEvent, Follow, User
 from .params import positive_int
 
 
@@ -29,6 +29,28 @@ class _BoundedDateChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class SuperuserReadOnly:
+    """A record kept for superusers to read: listed and opened by them only, and added,
+    changed or deleted by nobody in the admin."""
+
+    actions = None
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class DateHierarchyAdmin(admin.ModelAdmin):
     """A ModelAdmin with a ``date_hierarchy``: every one of the site's uses this."""
 
@@ -43,7 +65,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(DateHierarchyAdmin):
+class AuditEventAdmin(SuperuserReadOnly, DateHierarchyAdmin):
     """The audit trail: read by superusers only, and by nobody added, changed or deleted."""
 
     list_display = ("at", "kind", "who", "ip", "summary")
@@ -53,7 +75,6 @@ class AuditEventAdmin(DateHierarchyAdmin):
     list_select_related = ("user",)
     list_per_page = 50
     show_full_result_count = False  # no second COUNT over the whole trail
-    actions = None
     fields = (
         "at",
         "kind",
@@ -82,20 +103,34 @@ class AuditEventAdmin(DateHierarchyAdmin):
             return "—"
         return format_html("<pre>{}</pre>", json.dumps(event.extra, ensure_ascii=False, indent=2))
 
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+@admin.register(Follow)
+class FollowAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    """What users follow, with what decides whether their daily digest goes out
+    (``send_digests``: to an active user with an e-mail address who has not unsubscribed),
+    for a superuser answering "why did no reminder come?". Read-only: a follow is the user's
+    own, changed on their follows page (我的关注) and nowhere else."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ("user", "email", "kind", "label", "created_at", "digest")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "label")
+    list_select_related = ("user__digest_subscription",)
+    list_per_page = 50
+    fields = ("user", "email", "kind", "measure", "query", "label", "created_at", "digest")
+    readonly_fields = fields
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("邮箱"), ordering="user__email")
+    def email(self, follow):
+        if not follow.user.is_active:
+            return _("（账户未启用）")
+        return follow.user.email or "—"
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("每日提醒邮件"))
+    def digest(self, follow):
+        subscription = getattr(follow.user, "digest_subscription", None)
+        if subscription is not None and subscription.unsubscribed_at is not None:
+            return _("已退订")
+        return _("订阅中")
 
 
 admin.site.site_header = _("惠企政策服务门户 · 管理后台")

@@ -6,6 +6,10 @@ stored page is the same for everybody, each visitor sees their own state.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,3 +210,93 @@ def test_the_header_links_to_the_follows_page_for_a_signed_in_user(client, perso
     assert "我的关注" not in client.get("/").content.decode()
     client.force_login(personas.outsider)
     assert LIST in client.get("/").content.decode()
+
+
+# -- the admin's list: superusers read it, nobody changes it ----------------------------------
+
+
+@pytest.fixture
+def followed(personas, measure):
+    """Enterprise A follows a measure and a search; enterprise B follows a search and
+    unsubscribed from the digest; the outsider follows a measure and has no e-mail."""
+    a, b, outsider = personas.enterprise_a, personas.enterprise_b, personas.outsider
+    Follow.objects.create(user=a, kind="measure", measure=measure, label=measure.title)
+    Follow.objects.create(user=a, kind="search", query="q=补贴", label="“补贴”")
+    Follow.objects.create(user=b, kind="search", query="q=研发", label="“研发”")
+    DigestSubscription.objects.create(user=b, unsubscribed_at=timezone.now())
+    get_user_model().objects.filter(pk=outsider.pk).update(email="")
+    Follow.objects.create(user=outsider, kind="measure", measure=measure, label=measure.title)
+    return personas
+
+
+def _superuser():
+    return get_user_model().objects.create_superuser("follow_admin", email="fa@example.com")
+
+
+def test_a_superuser_reads_who_follows_what_and_whether_their_digest_goes(client, followed):
+    client.force_login(_superuser())
+    url = reverse("admin:portal_follow_changelist")
+    listing = client.get(url)
+    assert listing.status_code == 200
+    rows = {(row.user.username, row.kind): row for row in listing.context["cl"].result_list}
+    assert set(rows) == {
+        ("firm_a", "measure"), ("firm_a", "search"), ("firm_b", "search"), ("outsider", "measure")
+    }  # fmt: skip
+    html = listing.content.decode()
+    assert "已退订" in html and "订阅中" in html
+    admin = listing.context["cl"].model_admin
+    assert str(admin.digest(rows[("firm_b", "search")])) == "已退订"
+    assert str(admin.digest(rows[("firm_a", "search")])) == "订阅中"  # no row: subscribed
+    assert admin.email(rows[("outsider", "measure")]) == "—"
+    assert admin.email(rows[("firm_a", "search")]) == followed.enterprise_a.email
+    assert reverse("admin:portal_follow_add") not in html and "delete_selected" not in html
+    searched = client.get(url, {"q": "firm_b"})
+    assert searched.context["cl"].result_count == 1
+    by_kind = client.get(url, {"kind__exact": "measure"})
+    assert by_kind.context["cl"].result_count == 2
+    follow = Follow.objects.get(user=followed.enterprise_b)
+    detail = client.get(reverse("admin:portal_follow_change", args=[follow.pk]))
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert "q=研发" in page and "已退订" in page and 'name="_save"' not in page
+    assert "关注" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_nobody_adds_changes_or_deletes_a_follow_in_the_admin(client, followed):
+    client.force_login(_superuser())
+    follow = Follow.objects.get(user=followed.enterprise_b)
+    assert client.get(reverse("admin:portal_follow_add")).status_code == 403
+    change = client.post(
+        reverse("admin:portal_follow_change", args=[follow.pk]), {"label": "forged"}
+    )
+    assert change.status_code == 403
+    delete = client.post(reverse("admin:portal_follow_delete", args=[follow.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert Follow.objects.filter(pk=follow.pk, label="“研发”").exists()
+
+
+def test_staff_who_are_not_superusers_do_not_see_follows(client, followed):
+    for staff in (followed.city_commerce, followed.district_staff_a):
+        staff.user_permissions.add(Permission.objects.get(codename="view_follow"))
+        client.force_login(staff)
+        assert client.get(reverse("admin:portal_follow_changelist")).status_code == 403
+        follow = Follow.objects.filter(user=followed.enterprise_a).first()
+        assert client.get(reverse("admin:portal_follow_change", args=[follow.pk])).status_code in (
+            403,
+            302,
+        )
+
+
+def test_the_admin_list_of_follows_reads_a_fixed_number_of_queries(
+    client, followed, measure, django_assert_max_num_queries
+):
+    client.force_login(_superuser())
+    url = reverse("admin:portal_follow_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(20):
+        user = get_user_model().objects.create_user(f"many{n}", email=f"m{n}@example.com")
+        DigestSubscription.objects.create(user=user, unsubscribed_at=timezone.now())
+        Follow.objects.create(user=user, kind="measure", measure=measure, label=measure.title)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
