@@ -53,10 +53,11 @@ default 10): its amounts approved, or its amounts paid, summed per enterprise, a
 all but the two largest add up to less than p% of the largest — the second-largest
 enterprise, the one placed best to do so, could then estimate the largest one's amount from
 the published total to within p%. A sum of undominated cells is undominated: in each cell,
-whatever two enterprises are set aside, the others hold at least p% of the first one's
-amount there (at least what the two largest leave); added up over the cells, the same holds
-of the sum — so rows, totals and differences stay safe as above (a hypothesis test tries it). A cell whose amounts are all zero or unknown is not
-dominated; 0 turns the rule off.
+whatever two enterprises are set aside, the others hold at least p% of what the larger of
+the two holds there (at least what the two largest leave); added up over the cells, the same
+holds of the sum — so rows, totals and differences stay safe as above (a hypothesis test
+tries it). A cell whose amounts are all zero or unknown is not dominated; 0 turns the rule
+off.
 Limit: a row listed as suppressed does say that some enterprises applied there.
 
 The staff page shows full figures (no suppression) for the applications the staff member's

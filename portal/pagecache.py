@@ -22,8 +22,8 @@ name and the admin link), the messages, and the CSRF tokens of forms. So:
 - parameters that sharing adds to a link and no page reads (``SHARING_PARAMETERS``: WeChat's
   ``from=groupmessage&isappinstalled=0``, campaign tags) are dropped from the request before
   the page is keyed or rendered: a page passed round a WeChat group is the page stored, not a
-  fresh rendering (11 to 35 times the cost, by the bench's ratios) under a key of its own for every way it was
-  shared.
+  fresh rendering (10 to 40 times the cost, by the bench's ratios) under a key of its own for
+  every way it was shared.
 
 Only complete, successful answers to GET and HEAD are stored (a 200 that sets no cookie and
 no Cache-Control of its own); anything else is served as rendered.
