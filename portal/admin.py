@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Follow, User
+from .models import AuditEvent, DigestSubscription, Follow, User
 from .params import positive_int
 
 
@@ -127,10 +127,7 @@ class FollowAdmin(SuperuserReadOnly, admin.ModelAdmin):
 
     @admin.display(description=_("每日提醒邮件"))
     def digest(self, follow):
-        subscription = getattr(follow.user, "digest_subscription", None)
-        if subscription is not None and subscription.unsubscribed_at is not None:
-            return _("已退订")
-        return _("订阅中")
+        return DigestSubscription.state_label(getattr(follow.user, "digest_subscription", None))
 
 
 admin.site.site_header = _("惠企政策服务门户 · 管理后台")

@@ -159,7 +159,7 @@ def unfollow(user, **lookup) -> int:
 
 
 def is_subscribed(user) -> bool:
-    return not DigestSubscription.objects.filter(user=user, unsubscribed_at__isnull=False).exists()
+    return not DigestSubscription.objects.unsubscribed().filter(user=user).exists()
 
 
 def set_subscribed(user, subscribed: bool) -> bool:
@@ -167,11 +167,10 @@ def set_subscribed(user, subscribed: bool) -> bool:
     or the row's INSERT under its primary key)."""
     now = dates.now()
     value = None if subscribed else now
-    updated = (
-        DigestSubscription.objects.filter(user=user)
-        .exclude(unsubscribed_at__isnull=subscribed)
-        .update(unsubscribed_at=value, changed_at=now)
-    )
+    rows = DigestSubscription.objects.filter(user=user)
+    # the row, if it is in the other state
+    rows = rows.unsubscribed() if subscribed else rows.subscribed()
+    updated = rows.update(unsubscribed_at=value, changed_at=now)
     if updated:
         return True
     if subscribed:

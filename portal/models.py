@@ -159,9 +159,23 @@ class Follow(models.Model):
         return f"{self.user} · {self.get_kind_display()} · {self.label}"
 
 
+class DigestSubscriptionQuerySet(models.QuerySet):
+    """The one statement of who is unsubscribed: a row with ``unsubscribed_at`` set (no row,
+    or the field empty: subscribed). ``follows.is_subscribed``, ``set_subscribed``,
+    ``send_digests`` and the admin all read it from here."""
+
+    def unsubscribed(self):
+        return self.filter(unsubscribed_at__isnull=False)
+
+    def subscribed(self):
+        return self.filter(unsubscribed_at__isnull=True)
+
+
 class DigestSubscription(models.Model):
     """A user's choice about the daily digest (关注提醒邮件). No row: subscribed.
     ``unsubscribed_at`` set: no digest until they subscribe again on their follows page."""
+
+    STATE_LABELS = {True: _("订阅中"), False: _("已退订")}  # by ``subscribed``
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -173,12 +187,23 @@ class DigestSubscription(models.Model):
     unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
     changed_at = models.DateTimeField(_("修改时间"), default=timezone.now)
 
+    objects = DigestSubscriptionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("提醒邮件订阅")
         verbose_name_plural = _("提醒邮件订阅")
 
     def __str__(self):
-        return f"{self.user} · {'已退订' if self.unsubscribed_at else '订阅中'}"
+        return f"{self.user} · {self.state_label(self)}"
+
+    @property
+    def subscribed(self) -> bool:
+        return self.unsubscribed_at is None
+
+    @classmethod
+    def state_label(cls, subscription) -> str:
+        """订阅中 or 已退订, for a user's row or None (no row: subscribed)."""
+        return cls.STATE_LABELS[subscription is None or subscription.subscribed]
 
 
 class Digest(models.Model):

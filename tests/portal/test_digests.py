@@ -20,7 +20,7 @@ from applications.profile import store_answers
 from applications.services import enterprise_of
 from policies.models import Measure, MeasureRevision, PolicyDocument, Topic
 from portal import dates, follows
-from portal.models import Digest, Follow
+from portal.models import Digest, DigestSubscription, Follow
 from tests.applications.conftest import TODAY_IN_TERM, measure_at, submitted
 from tests.threads import race
 
@@ -251,6 +251,39 @@ def test_none_after_unsubscribing_and_again_after_subscribing(personas, mailoutb
     follows.set_subscribed(user, True)
     run()
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    "row, subscribed",
+    [
+        (None, True),  # no row: subscribed
+        ("off", False),
+        ("off-on", True),  # subscribed again after leaving: a row with the field empty
+    ],
+)
+def test_every_reader_of_the_subscription_agrees(personas, mailoutbox, measure, row, subscribed):
+    """Whether a user is subscribed is stated once (``DigestSubscription``'s queryset and
+    row): the follows page's check, the digest run's recipients, the admin's column and the
+    row's name give the same answer in each of the three states."""
+    from django.contrib.admin.sites import site
+
+    from portal.admin import FollowAdmin
+
+    user = personas.outsider
+    follows.follow_measure(user, measure)
+    for step in row.split("-") if row else ():
+        follows.set_subscribed(user, step == "on")
+    label = "订阅中" if subscribed else "已退订"
+    assert follows.is_subscribed(user) is subscribed
+    assert DigestSubscription.objects.unsubscribed().filter(user=user).exists() is not subscribed
+    assert DigestSubscription.objects.subscribed().filter(user=user).exists() is (row == "off-on")
+    for subscription in DigestSubscription.objects.filter(user=user):
+        assert subscription.subscribed is subscribed and str(subscription).endswith(label)
+    follow = Follow.objects.select_related("user__digest_subscription").get(user=user)
+    assert str(FollowAdmin(Follow, site).digest(follow)) == label
+    revise(measure)
+    run()
+    assert [message.to for message in mailoutbox] == ([[user.email]] if subscribed else [])
 
 
 def test_inactive_users_and_users_without_email_get_nothing(personas, mailoutbox, measure):

@@ -80,11 +80,7 @@ class Command(BaseCommand):
             get_user_model()
             .objects.filter(is_active=True, follows__isnull=False)
             .exclude(email="")
-            .exclude(
-                pk__in=DigestSubscription.objects.filter(unsubscribed_at__isnull=False).values(
-                    "user_id"
-                )
-            )
+            .exclude(pk__in=DigestSubscription.objects.unsubscribed().values("user_id"))
             .exclude(pk__in=Digest.objects.filter(day=day).values("user_id"))
             .distinct()
             .order_by("pk")
