@@ -253,7 +253,7 @@ def assert_not_public(client, ids):
         assert shows_none(response.content.decode()), url
     retired = Measure.all_objects.filter(pk__in=ids)
     for topic_id in {t for m in retired for t in m.topics.values_list("pk", flat=True)}:
-        assert not {m.pk for m in sharing_topic(topic_id, limit=500)} & set(ids)
+        assert not {m.pk for m in sharing_topic(topic_id=topic_id, limit=500)} & set(ids)
     for department in {
         link.department for link in MeasureDepartment.objects.filter(measure__in=ids)
     }:

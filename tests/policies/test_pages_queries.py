@@ -188,3 +188,23 @@ def test_a_cached_page_with_its_follow_button_for_a_signed_in_user(
         response = client.get(url(ctx))
     assert response["X-Page-Cache"] == "hit"
     assert "关注" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "?topic=consumption", "?q=补贴", "?q=研发投入"])
+def test_a_lists_cards_are_read_unsorted(client, ctx, query):
+    """A list page reads its measures' ids in order, then their cards by id (put in that
+    order in Python): the cards' query sorts nothing. ``Measure``'s default order would
+    join the documents and cities to sort by five columns, for nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("policies:measure_list") + query)
+    assert response.status_code == 200 and response.context["results"]
+    cards = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "policies_measure"."id", ') and "policies_city" in q["sql"]
+    ]
+    assert len(cards) == 1
+    assert "ORDER BY" not in cards[0]

@@ -3,6 +3,7 @@ SQL statement) give exactly what a plain scan of the catalogue in Python gives: 
 measure of the real catalogue, with and without the other-city rule, with measures excluded,
 and with retired measures and a retired document in the way."""
 
+import pytest
 from django.utils import timezone
 
 from policies.models import Measure, PolicyDocument
@@ -95,7 +96,7 @@ def test_excluded_measures_and_a_limit_are_respected(catalogue):
 def test_by_topic_id_every_public_measure_of_the_topic(catalogue):
     topic_id = Measure.topics.through.objects.order_by("id").values_list("topic_id", flat=True)[0]
     expected = sorted(Measure.objects.filter(topics=topic_id).values_list("pk", flat=True))
-    assert [m.pk for m in sharing_topic(topic_id, limit=1000)] == expected
+    assert [m.pk for m in sharing_topic(topic_id=topic_id, limit=1000)] == expected
 
 
 def test_a_related_line_shows_the_rows_own_title_document_and_city(
@@ -117,3 +118,12 @@ def test_a_related_line_shows_the_rows_own_title_document_and_city(
             row.document.city.slug,
         )
         assert other.get_absolute_url() == row.get_absolute_url()
+
+
+def test_the_topic_is_named_one_way_or_the_other(catalogue):
+    measure = Measure.objects.first()
+    for arguments in ({}, {"topic_id": 1, "of_measure": measure.pk}):
+        with pytest.raises(TypeError):
+            sharing_topic(**arguments)
+    with pytest.raises(TypeError):
+        sharing_topic(1)  # keyword only
