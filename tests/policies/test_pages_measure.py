@@ -129,10 +129,13 @@ def test_it_suggests_related_measures_in_other_cities_only(client, catalogue):
     related = list(response.context["related"])
     assert related
     topic_ids = {t.pk for t in measure.topics.all()}
+    html = response.content.decode()
     for other in related:
         assert other.document.city_id != measure.document.city_id
         assert topic_ids & {t.pk for t in other.topics.all()}
-        assert other.get_absolute_url() in response.content.decode()
+        assert other.get_absolute_url() in html
+        # each line offers to compare it with this measure
+        assert f'{reverse("policies:compare")}?m={measure.pk}&amp;m={other.pk}"' in html
 
 
 def test_it_offers_to_add_the_measure_to_a_comparison(client, catalogue):
