@@ -767,7 +767,10 @@ def compare(request):
     ids = compare_ids(given)
     if any(value.strip() and positive_int(value) is None for value in given):
         messages.warning(request, _("链接中有无效的措施编号，已忽略。"))
-    found = measure_cards(Measure.objects.filter(pk__in=ids).select_related("chapter")).in_bulk()
+    # by id, unsorted (as a list's cards): the columns follow the order of the link
+    found = measure_cards(
+        Measure.objects.filter(pk__in=ids).select_related("chapter").order_by()
+    ).in_bulk()
     measures = [found[pk] for pk in ids if pk in found]
     chosen = [measure.pk for measure in measures]
     for measure in measures:

@@ -208,3 +208,23 @@ def test_a_lists_cards_are_read_unsorted(client, ctx, query):
     ]
     assert len(cards) == 1
     assert "ORDER BY" not in cards[0]
+
+
+def test_the_compare_pages_measures_are_read_unsorted(client, ctx):
+    """The compared measures are read by id and shown in the order of the link (checked in
+    ``test_pages_compare``): their query sorts nothing either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"][::-1])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert [m.pk for m in response.context["measures"]] == ctx["four"][::-1]
+    chosen = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "policies_measure"."id", ')
+        and "policies_chapter" in q["sql"]
+    ]
+    assert len(chosen) == 1
+    assert "ORDER BY" not in chosen[0]
