@@ -5,8 +5,10 @@ synthetic measures sharing the city, department and topic of the pages under tes
 import re
 
 import pytest
+from django.db import connection
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policies.models import (
@@ -190,41 +192,35 @@ def test_a_cached_page_with_its_follow_button_for_a_signed_in_user(
     assert "关注" in response.content.decode()
 
 
+def the_one_query(captured, start, table):
+    """The single captured statement that begins with ``start`` and names ``table``."""
+    found = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(start) and table in q["sql"]
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
 @pytest.mark.parametrize("query", ["", "?topic=consumption", "?q=补贴", "?q=研发投入"])
 def test_a_lists_cards_are_read_unsorted(client, ctx, query):
     """A list page reads its measures' ids in order, then their cards by id (put in that
     order in Python): the cards' query sorts nothing. ``Measure``'s default order would
     join the documents and cities to sort by five columns, for nothing."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("policies:measure_list") + query)
     assert response.status_code == 200 and response.context["results"]
-    cards = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].startswith('SELECT "policies_measure"."id", ') and "policies_city" in q["sql"]
-    ]
-    assert len(cards) == 1
-    assert "ORDER BY" not in cards[0]
+    cards = the_one_query(captured, 'SELECT "policies_measure"."id", ', "policies_city")
+    assert "ORDER BY" not in cards
 
 
 def test_the_compare_pages_measures_are_read_unsorted(client, ctx):
-    """The compared measures are read by id and shown in the order of the link (checked in
-    ``test_pages_compare``): their query sorts nothing either."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """The compared measures are read by id and shown in the order of the link: their query
+    sorts nothing either."""
     url = reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"][::-1])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert [m.pk for m in response.context["measures"]] == ctx["four"][::-1]
-    chosen = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].startswith('SELECT "policies_measure"."id", ')
-        and "policies_chapter" in q["sql"]
-    ]
-    assert len(chosen) == 1
-    assert "ORDER BY" not in chosen[0]
+    chosen = the_one_query(captured, 'SELECT "policies_measure"."id", ', "policies_chapter")
+    assert "ORDER BY" not in chosen
