@@ -111,19 +111,23 @@ class FollowAdmin(SuperuserReadOnly, admin.ModelAdmin):
     for a superuser answering "why did no reminder come?". Read-only: a follow is the user's
     own, changed on their follows page (我的关注) and nowhere else."""
 
-    list_display = ("user", "email", "kind", "label", "created_at", "digest")
+    list_display = ("user", "email", "active", "kind", "label", "created_at", "digest")
     list_filter = ("kind",)
     search_fields = ("user__username", "label")
     list_select_related = ("user__digest_subscription",)
     list_per_page = 50
-    fields = ("user", "email", "kind", "measure", "query", "label", "created_at", "digest")
+    fields = (
+        "user", "email", "active", "kind", "measure", "query", "label", "created_at", "digest"
+    )  # fmt: skip
     readonly_fields = fields
 
     @admin.display(description=_("邮箱"), ordering="user__email")
     def email(self, follow):
-        if not follow.user.is_active:
-            return _("（账户未启用）")
         return follow.user.email or "—"
+
+    @admin.display(description=_("账户启用"), boolean=True, ordering="user__is_active")
+    def active(self, follow):
+        return follow.user.is_active
 
     @admin.display(description=_("每日提醒邮件"))
     def digest(self, follow):
