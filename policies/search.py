@@ -23,7 +23,9 @@ How a query is answered (``search_measures``)
     * a longer term: the measures having up to ``MAX_GRAMS_PER_TERM`` of its pairs
       (non-overlapping, plus the last one) — an ``INTERSECT`` of index ranges, which measured
       twice as fast as a join per pair on 100,000 measures — then checked for the term as a
-      contiguous substring of the title or text (``icontains``);
+      contiguous substring of the title or text (``icontains``, or ``contains`` for a term
+      without cased letters). On PostgreSQL the candidates are an array computed first
+      (``id = ANY(ARRAY(… INTERSECT …))``): with ``IN`` the planner read every measure;
     * a one-character term matches the measures having a gram that starts with it, looked up
       per candidate measure (``EXISTS``) through the ``measure`` index.
     Every term is a join or a ``WHERE`` condition on the queryset given, so the search composes
@@ -71,6 +73,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -245,7 +248,7 @@ def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
             else:
                 queryset, occurrences = _long_term(queryset, term)
             term_rank = occurrences + Case(
-                When(title__icontains=term, then=Value(TITLE_WEIGHT)),
+                When(**{f"title__{_contains(term)}": term}, then=Value(TITLE_WEIGHT)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
@@ -293,13 +296,42 @@ def _long_term(queryset, term):
         MeasureGram.objects.filter(gram=pair).values("measure_id") for pair in _term_pairs(term)
     ]
     candidates = having[0].intersection(*having[1:]) if len(having) > 1 else having[0]
-    queryset = queryset.filter(pk__in=candidates).filter(
-        Q(title__icontains=term) | Q(text__icontains=term)
-    )
-    # Lower-casing the text costs time, and only matters for terms with Latin letters.
-    text = Lower("text") if re.search(r"[a-z]", term) else F("text")
+    if connection.vendor == "postgresql":
+        queryset = queryset.filter(_AnyOf(F("pk"), Subquery(candidates, template=_ARRAY)))
+    else:
+        queryset = queryset.filter(pk__in=candidates)
+    contains = _contains(term)
+    queryset = queryset.filter(Q(**{f"title__{contains}": term}) | Q(**{f"text__{contains}": term}))
+    # Lower-casing the text costs time, and only matters for terms with cased letters.
+    text = Lower("text") if contains == "icontains" else F("text")
     removed = Length(Replace(text, Value(term), Value("")))
     return queryset, (Length(text) - removed) / len(term)
+
+
+def _contains(term: str) -> str:
+    """The lookup that finds ``term`` (lower-cased) whatever the case of the text: ``contains``
+    when no character of it has a case (Chinese, digits), which on PostgreSQL spares
+    upper-casing every candidate's text (``icontains``); the same on SQLite."""
+    return "icontains" if term.upper() != term else "contains"
+
+
+# PostgreSQL: the candidates as an array, computed once (an InitPlan), and the measures
+# looked up by id. Given ``id IN (… INTERSECT …)`` the planner misjudged how few rows the
+# substring check keeps and read every measure's title and text instead (技术改造 at 100,000
+# measures: 175 ms against 26 ms).
+_ARRAY = "ARRAY(%(subquery)s)"
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(rhs)``, rhs an array (PostgreSQL); used as an expression, not registered."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def _character(queryset, char):

@@ -38,3 +38,25 @@ def test_it_searches_the_real_catalogue_in_one_query(catalogue, django_assert_nu
     with django_assert_num_queries(1):
         page = list(search_measures(Measure.objects.all(), query).order_by("-search_rank")[:20])
     assert page
+
+
+@pytest.mark.django_db
+def test_a_long_terms_candidates_are_read_first_and_chinese_is_not_case_folded():
+    """On PostgreSQL a term of three or more characters is looked up among its candidates as
+    an array computed first (``id = ANY(ARRAY(…))``): given ``id IN (…)`` the planner read
+    every measure's text at 100,000 measures (bench catalogue: 技术改造 175 ms against 26 ms).
+    A term without cased letters is matched as it is; one with Latin letters ignoring case."""
+    from django.db import connection
+
+    make_document(2)
+
+    def sql(query):
+        return str(search_measures(Measure.objects.all(), query).query)
+
+    chinese, latin = sql("专精特新"), sql("reits")
+    if connection.vendor == "postgresql":
+        assert "= ANY((ARRAY(" in chinese and " IN (" not in chinese
+        assert "UPPER(" not in chinese
+        assert 'UPPER("policies_measure"."text"' in latin
+    else:
+        assert '"policies_measure"."id" IN (' in chinese
