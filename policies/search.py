@@ -289,6 +289,33 @@ def _pair(queryset, pair, alias):
     return queryset, F(f"{alias}__score")
 
 
+def _contains(term: str) -> str:
+    """The lookup that finds ``term`` (lower-cased) whatever the case of the text: ``contains``
+    when no character of it has a case (Chinese, digits), which on PostgreSQL spares
+    upper-casing every candidate's text (``icontains``). SQLite runs the same ``LIKE`` for
+    both."""
+    return "icontains" if term.upper() != term else "contains"
+
+
+# PostgreSQL: the candidates as an array, computed once (an InitPlan), and the measures
+# looked up by id. Given ``id IN (… INTERSECT …)`` the planner misjudged how few rows the
+# substring check keeps and read every measure's title and text instead (技术改造 at 100,000
+# measures: 175 ms against 22–26 ms, best of five).
+_ARRAY = "ARRAY(%(subquery)s)"
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(rhs)``, rhs an array (PostgreSQL); used as an expression, not registered."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def _long_term(queryset, term):
     """Measures having all the term's pairs (an INTERSECT of index ranges, cheaper than a join
     per pair), then the term itself as a substring; occurrences counted in the text."""
@@ -306,32 +333,6 @@ def _long_term(queryset, term):
     text = Lower("text") if contains == "icontains" else F("text")
     removed = Length(Replace(text, Value(term), Value("")))
     return queryset, (Length(text) - removed) / len(term)
-
-
-def _contains(term: str) -> str:
-    """The lookup that finds ``term`` (lower-cased) whatever the case of the text: ``contains``
-    when no character of it has a case (Chinese, digits), which on PostgreSQL spares
-    upper-casing every candidate's text (``icontains``); the same on SQLite."""
-    return "icontains" if term.upper() != term else "contains"
-
-
-# PostgreSQL: the candidates as an array, computed once (an InitPlan), and the measures
-# looked up by id. Given ``id IN (… INTERSECT …)`` the planner misjudged how few rows the
-# substring check keeps and read every measure's title and text instead (技术改造 at 100,000
-# measures: 175 ms against 26 ms).
-_ARRAY = "ARRAY(%(subquery)s)"
-
-
-class _AnyOf(Lookup):
-    """``lhs = ANY(rhs)``, rhs an array (PostgreSQL); used as an expression, not registered."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def _character(queryset, char):

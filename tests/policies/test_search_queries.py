@@ -1,6 +1,7 @@
 """A search is one query, whatever the number of measures, terms or matches."""
 
 import pytest
+from django.db import connection
 
 from policies.models import Measure
 from policies.search import reindex_measures, search_measures
@@ -46,8 +47,6 @@ def test_a_long_terms_candidates_are_read_first_and_chinese_is_not_case_folded()
     an array computed first (``id = ANY(ARRAY(…))``): given ``id IN (…)`` the planner read
     every measure's text at 100,000 measures (bench catalogue: 技术改造 175 ms against 26 ms).
     A term without cased letters is matched as it is; one with Latin letters ignoring case."""
-    from django.db import connection
-
     make_document(2)
 
     def sql(query):
