@@ -307,9 +307,6 @@ _ARRAY = "ARRAY(%(subquery)s)"
 class _AnyOf(Lookup):
     """``lhs = ANY(rhs)``, rhs an array (PostgreSQL); used as an expression, not registered."""
 
-    lookup_name = "any_of"
-    prepare_rhs = False
-
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
