@@ -24,6 +24,7 @@ from django.db import transaction
 
 from policies.importer.fields import chinese_number
 from policies.models import Department, District, Measure
+from portal.compiled import compiled
 
 from .models import Act, Intake, WorkflowStage
 
@@ -422,11 +423,18 @@ def exempt_payment(measure: Measure, district: District):
     return CITY, None, [city_department(measure.document.city, "财政局")]
 
 
+@compiled
+def accepting_intake(measure_id):
+    """The measure's intake if it accepts applications: a list of one row or none. Compiled
+    once (``portal.compiled``): every uncached measure page asks."""
+    return Intake.objects.filter(measure=measure_id, accepts=True).only("pk")
+
+
 def takes_applications(measure: Measure) -> bool:
     """Whether the measure takes applications online: its intake (data) says so."""
     if measure.free_of_application:
         return False
-    return Intake.objects.filter(measure=measure, accepts=True).exists()
+    return bool(accepting_intake(measure.pk))
 
 
 def route_of(measure: Measure) -> list[StageSpec]:

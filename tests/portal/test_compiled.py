@@ -1,0 +1,169 @@
+"""``portal.compiled``: a query compiled once gives, for every id, what the ORM gives —
+the same rows in the same order, with the same field values, deferred fields, annotations
+and ``select_related`` objects — in one statement per call, built and compiled only at the
+first; and what it cannot compile faithfully it refuses."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from policies.models import (
+    Department,
+    District,
+    EditorialNote,
+    Measure,
+    MeasureDepartment,
+    PolicyDocument,
+    SupportType,
+    Topic,
+)
+from policies.views import (
+    measure_department_links,
+    measure_notes,
+    measure_support_types,
+    measure_topics,
+    page_measure,
+)
+from portal.compiled import compiled
+
+
+def loaded(obj, depth=0):
+    """Everything an instance holds: its field values, which fields are deferred, its
+    annotations, and the related objects loaded with it (recursively)."""
+    data = {key: value for key, value in vars(obj).items() if key != "_state"}
+    data["deferred"] = sorted(obj.get_deferred_fields())
+    for name, related in sorted(obj._state.fields_cache.items()):
+        data[f"related:{name}"] = None if related is None else loaded(related, depth + 1)
+    return (type(obj).__name__, data)
+
+
+def same_as_orm(function, build, pk):
+    got = function(pk)
+    expected = list(build(pk))
+    assert [loaded(obj) for obj in got] == [loaded(obj) for obj in expected]
+    return got
+
+
+def test_the_measure_pages_queries_give_what_the_orm_gives_for_every_measure(catalogue):
+    ids = list(Measure.all_objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) > 100
+    nonempty = dict.fromkeys(["measure", "topics", "supports", "links", "notes"], 0)
+    for pk in [*ids, max(ids) + 1]:
+        nonempty["measure"] += bool(same_as_orm(page_measure, page_measure.__wrapped__, pk))
+        nonempty["topics"] += bool(same_as_orm(measure_topics, measure_topics.__wrapped__, pk))
+        nonempty["supports"] += bool(
+            same_as_orm(measure_support_types, measure_support_types.__wrapped__, pk)
+        )
+        nonempty["links"] += bool(
+            same_as_orm(measure_department_links, measure_department_links.__wrapped__, pk)
+        )
+        nonempty["notes"] += bool(same_as_orm(measure_notes, measure_notes.__wrapped__, pk))
+    # the catalogue exercises each of them: rows found, and (the id past the last) none
+    assert nonempty["measure"] == len(ids)
+    assert all(nonempty.values()), nonempty
+    assert nonempty["links"] > len(ids) // 2 and nonempty["notes"] < len(ids)
+
+
+def test_select_related_objects_are_loaded_not_fetched_later(catalogue):
+    measure = Measure.objects.filter(chapter__isnull=False).first()
+    (found,) = page_measure(measure.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert found.document.city.name and found.chapter.title
+        # deferred like the ORM's: the document's full texts are not loaded
+        assert {"source_text", "clean_text"} <= found.document.get_deferred_fields()
+    assert len(queries) == 0
+    district = District.objects.first()
+    MeasureDepartment.objects.create(
+        measure=measure,
+        department=Department.objects.create(
+            district=district, province=district.city.province, name="测试局", level="district"
+        ),
+        position=99,
+    )
+    links = [
+        link
+        for pk in MeasureDepartment.objects.values_list("measure_id", flat=True).distinct()
+        for link in measure_department_links(pk)
+    ]
+    assert any(link.department.district_id for link in links)
+    with CaptureQueriesContext(connection) as queries:
+        # the department's city, or its district and the district's city: loaded
+        assert all(str(link.department) for link in links)
+    assert len(queries) == 0
+
+
+def test_annotations_and_a_second_id_reach_the_sql(catalogue):
+    @compiled
+    def topics_counted(measure_id, other_id):
+        return (
+            Topic.objects.filter(measures=measure_id)
+            .exclude(pk=other_id)
+            .annotate(n=Count("measures"), twice=F("order") * 2)
+            .order_by("order")
+        )
+
+    measure = Measure.objects.annotate(n=Count("topics")).filter(n__gte=2).first()
+    first, *others = list(measure.topics.order_by("order"))
+    got = same_as_orm(
+        lambda pk: topics_counted(pk, first.pk),
+        lambda pk: topics_counted.__wrapped__(pk, first.pk),
+        measure.pk,
+    )
+    assert [t.pk for t in got] == [t.pk for t in others]
+    assert all(t.n >= 1 and t.twice == 2 * t.order for t in got)
+    # the arguments are put in their own places: swapped, they give another answer
+    assert topics_counted(measure.pk, others[0].pk) != topics_counted(measure.pk, first.pk)
+
+
+def test_one_statement_a_call_built_and_compiled_once(catalogue):
+    built = []
+
+    @compiled
+    def supports_of(pk):
+        built.append(pk)
+        return SupportType.objects.filter(measures=pk)
+
+    ids = list(Measure.objects.order_by("pk").values_list("pk", flat=True)[:20])
+    for pk in ids:
+        with CaptureQueriesContext(connection) as queries:
+            got = supports_of(pk)
+        assert len(queries) == 1
+        assert got == list(SupportType.objects.filter(measures=pk))
+    assert len(built) == 1 and built[0] not in ids  # built once, with a sentinel
+
+
+@pytest.mark.parametrize(
+    "build, refused",
+    [
+        (lambda pk: Measure.objects.filter(title__icontains=pk), ValueError),  # rewritten
+        (lambda pk: Measure.objects.filter(pk=pk, document_id=pk), ValueError),  # twice
+        (lambda pk: Measure.objects.filter(pk__gte=0), ValueError),  # not used
+        (lambda pk: Measure.objects.filter(pk=pk).values("title"), ValueError),
+        (lambda pk: Measure.objects.filter(pk=pk).prefetch_related("topics"), ValueError),
+        # columns the ordering adds to a DISTINCT select
+        (
+            lambda pk: Measure.objects.filter(pk=pk).distinct().order_by("document__title"),
+            ValueError,
+        ),
+    ],
+)
+def test_what_cannot_be_compiled_faithfully_is_refused(catalogue, build, refused):
+    with pytest.raises(refused):
+        compiled(build)(Measure.objects.first().pk)
+
+
+@pytest.mark.parametrize("argument", [None, "1", [1, 2], 1.0])
+def test_only_ids_are_taken(catalogue, argument):
+    with pytest.raises(TypeError):
+        measure_topics(argument)
+
+
+def test_rows_written_after_the_first_call_are_read(catalogue):
+    document = PolicyDocument.objects.first()
+    measure = Measure.objects.filter(document=document).first()
+    assert measure_notes(measure.pk) == list(EditorialNote.objects.filter(measure=measure))
+    note = EditorialNote.objects.create(
+        document=document, measure=measure, garbled="测式", correction="测试", reason="测试"
+    )
+    assert note in measure_notes(measure.pk)
