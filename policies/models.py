@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import WriteOnce
+from portal.reversal import object_url
 
 from . import validity
 
@@ -44,7 +45,7 @@ class City(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("policies:city", kwargs={"slug": self.slug})
+        return object_url("policies:city", slug=self.slug)
 
 
 class District(models.Model):
@@ -156,7 +157,7 @@ class Department(models.Model):
         return f"{self.province}·{self.name}"
 
     def get_absolute_url(self):
-        return reverse("policies:department", kwargs={"pk": self.pk})
+        return object_url("policies:department", pk=self.pk)
 
     @property
     def has_contact_details(self) -> bool:
@@ -180,7 +181,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("policies:topic", kwargs={"slug": self.slug})
+        return object_url("policies:topic", slug=self.slug)
 
 
 class SupportType(models.Model):
@@ -385,7 +386,7 @@ class PolicyDocument(RetirementFields, ValidityFields):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("policies:document", kwargs={"pk": self.pk})
+        return object_url("policies:document", pk=self.pk)
 
     def new_slug(self, year: int | None = None) -> str:
         """The identifier a new document gets (once: it never changes after): its city's slug
@@ -537,7 +538,7 @@ class Measure(RetirementFields, ValidityFields):
         return f"{self.path_label} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("policies:measure", kwargs={"pk": self.pk})
+        return object_url("policies:measure", pk=self.pk)
 
     @property
     def identifier(self) -> str:
