@@ -6,10 +6,12 @@ by gunicorn, measured under load, on SQLite or PostgreSQL.
    INDEX_FORMAT and the migrations — never the real database. With BENCH_DB=postgres the file
    is then copied into its own PostgreSQL database, ``bench_<digest>_<size>`` on PGHOST:PGPORT
    (default 127.0.0.1:5432, user PGUSER, default postgres): created, migrated, loaded with COPY,
-   vacuumed and analysed, and renamed to its name only when complete, so that a database of
-   that name is reused as it is. Older ``bench_*`` databases of another digest are dropped.
+   vacuumed and analysed, checkpointed, and renamed to its name only when complete, so that a
+   database of that name is reused as it is. Older ``bench_*`` databases of another digest are
+   dropped.
 2. Serves the site from the venv with gunicorn and the production configuration
-   (portal/gunicorn.conf.py, DEBUG off) on a free port of 127.0.0.1, one worker per core.
+   (portal/gunicorn.conf.py, DEBUG off) on a free port of 127.0.0.1, one worker per core, and
+   waits for the machine to be quiet (what ran before may still hold the CPU).
 3. For a trivial Django view (bench/urls.py), a measure detail page (cached and uncached), a
    filtered measure list and searches of 2 and 4 characters: p50/p95/p99 latency at a fixed
    request rate (bench/loadgen.py, asyncio), and the throughput (requests/s) of a closed loop
@@ -25,7 +27,9 @@ Environment: BENCH_DB (sqlite or postgres; `make bench DB=postgres` sets it), BE
 (default "10000,100000"), BENCH_RATE (default 200), BENCH_LIGHT_RATE (default 20),
 BENCH_SECONDS (per fixed-rate run, default 10), BENCH_LOOP_SECONDS (per throughput run,
 default 6), BENCH_CONCURRENCY (default 8), BENCH_WRK (the wrk binary, default wrk on PATH),
-BENCH_QUICK=1 (short runs, for trying the script out).
+BENCH_QUIET_SHARE and BENCH_QUIET_LIMIT (before each size: wait up to the limit, default 120 s,
+for the CPUs to be idle for that share of two seconds, default 0.9), BENCH_QUICK=1 (short runs,
+for trying the script out).
 """
 
 import hashlib
@@ -72,6 +76,10 @@ PG = {
 WORDS_2 = ["补贴", "上市", "科技", "融资", "奖励"]
 WORDS_4 = ["专精特新", "融资担保", "以旧换新", "技术改造", "高新技术"]
 THREADS = "4"  # portal/gunicorn.conf.py's default
+# Before each size is measured: wait (up to QUIET_LIMIT seconds) for the CPUs to be idle
+# for QUIET_SHARE of two seconds (wait_until_quiet).
+QUIET_SHARE = float(os.environ.get("BENCH_QUIET_SHARE", "0.9"))
+QUIET_LIMIT = float(os.environ.get("BENCH_QUIET_LIMIT", "120"))
 COLD_PAGES = 4000  # distinct first-asked lists and searches (more than a run sends)
 
 # The targets (issue 14), each a ratio to the trivial view measured in the same run: latency
@@ -202,6 +210,9 @@ def build_postgres(size: int, source: Path) -> str:
     )  # fmt: skip
     copy_into_postgres(source, building)
     with pg_connect("postgres") as admin:
+        # The copy left a gigabyte of dirty pages for the checkpointer, which would otherwise
+        # write them out over the next minutes (checkpoint_completion_target), during the run.
+        admin.execute("CHECKPOINT")
         admin.execute(
             sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                 sql.Identifier(building), sql.Identifier(name)
@@ -278,6 +289,45 @@ def copy_into_postgres(source: Path, name: str) -> None:
 
 
 # Serving and measuring.
+
+
+def cpu_times(stat: str) -> tuple[int, int]:
+    """(idle, total) clock ticks of all CPUs, from the text of /proc/stat."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(value) for value in stat.split("\n", 1)[0].split()[1:9]
+    )  # fmt: skip
+    return idle + iowait, user + nice + system + idle + iowait + irq + softirq + steal
+
+
+def wait_until_quiet(
+    limit: float = QUIET_LIMIT,
+    window: float = 2.0,
+    share: float = QUIET_SHARE,
+    read=lambda: Path("/proc/stat").read_text(),
+    sleep=time.sleep,
+) -> tuple[float, float]:
+    """Wait until the machine's CPUs were idle for at least ``share`` of a ``window`` (or
+    ``limit`` seconds have passed); returns (seconds waited, the last window's idle share).
+
+    What ran before a size's measurements (building or copying its catalogue, the size
+    before it) may still hold the CPU: the first PostgreSQL run of 2026-12-02 began
+    measuring at load average 2.8, straight after copying the catalogues, and its figures
+    were not those of a run started at once after it (its cached list at 100k: 0.26× against
+    0.59×). Without /proc/stat (not Linux) there is nothing to wait on."""
+    waited = 0.0
+    try:
+        before = cpu_times(read())
+    except OSError:
+        return 0.0, 1.0
+    while True:
+        sleep(window)
+        waited += window
+        after = cpu_times(read())
+        idle, total = after[0] - before[0], after[1] - before[1]
+        idle_share = idle / total if total > 0 else 1.0
+        if idle_share >= share or waited >= limit:
+            return waited, idle_share
+        before = after
 
 
 def free_port() -> int:
@@ -548,6 +598,13 @@ def run_size(size: int, workers: int) -> dict:
         paths = sample_paths(path)
         for key in ("detail", "list", "search2", "search4"):
             loadgen.wait_until_up(port, paths[key][0], timeout=10)
+        waited, idle_share = wait_until_quiet()
+        if waited > 2.0:
+            print(
+                f"{size_name(size)}: waited {waited:.0f} s for the machine to be quiet "
+                f"(CPUs {idle_share:.0%} idle)",
+                flush=True,
+            )
         load = os.getloadavg()[0]
         print(
             f"{size_name(size)}: gunicorn on 127.0.0.1:{port}, {workers} workers, {DB}; "
@@ -563,6 +620,7 @@ def run_size(size: int, workers: int) -> dict:
         "ratios": ratios(rows),
         "catalogue": catalogue_description(path, pg),
         "load": load,
+        "quiet": (waited, idle_share),
         "cold_pages": len(paths["detail_cold"]),
     }
 
@@ -630,7 +688,9 @@ def report(results: list[dict], info: dict, check: dict, started: float) -> str:
             "",
             f"## {result['size']:,} measures",
             "",
-            f"Catalogue: {result['catalogue']}. Load average at the start: {result['load']:.2f}.",
+            f"Catalogue: {result['catalogue']}. Load average at the start: {result['load']:.2f}"
+            f"; before it the bench waited {result['quiet'][0]:.0f} s for the CPUs to be"
+            f" {QUIET_SHARE:.0%} idle (last two seconds: {result['quiet'][1]:.0%}).",
             "",
             "| page | rate /s | requests | p50 ms | p95 ms | p99 ms | p50 × | p95 × "
             "| throughput /s | trivial beside /s | throughput × | errors |",
