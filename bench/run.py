@@ -313,7 +313,12 @@ def wait_until_quiet(
     before it) may still hold the CPU: the first PostgreSQL run of 2026-12-02 began
     measuring at load average 2.8, straight after copying the catalogues, and its figures
     were not those of a run started at once after it (its cached list at 100k: 0.26× against
-    0.59×). Without /proc/stat (not Linux) there is nothing to wait on."""
+    0.59×). This rules that out, and the report says how idle the CPUs were; it does not
+    make a run straight after a copy equal to the next: in the first run with it the CPUs
+    were already 99% idle after the copies, and the 100k rows still differed from the runs
+    on a settled copy (first-asked search p95 431 ms against 107–150 ms) — what else a fresh
+    copy disturbs (disk writes, cold caches) was not measured. Without /proc/stat (not
+    Linux) there is nothing to wait on."""
     waited = 0.0
     try:
         before = cpu_times(read())
