@@ -77,7 +77,8 @@ WORDS_2 = ["补贴", "上市", "科技", "融资", "奖励"]
 WORDS_4 = ["专精特新", "融资担保", "以旧换新", "技术改造", "高新技术"]
 THREADS = "4"  # portal/gunicorn.conf.py's default
 # Before each size is measured: wait (up to QUIET_LIMIT seconds) for the CPUs to be idle
-# for QUIET_SHARE of two seconds (wait_until_quiet).
+# for QUIET_SHARE of QUIET_WINDOW seconds (wait_until_quiet).
+QUIET_WINDOW = 2.0
 QUIET_SHARE = float(os.environ.get("BENCH_QUIET_SHARE", "0.9"))
 QUIET_LIMIT = float(os.environ.get("BENCH_QUIET_LIMIT", "120"))
 COLD_PAGES = 4000  # distinct first-asked lists and searches (more than a run sends)
@@ -210,8 +211,9 @@ def build_postgres(size: int, source: Path) -> str:
     )  # fmt: skip
     copy_into_postgres(source, building)
     with pg_connect("postgres") as admin:
-        # The copy left a gigabyte of dirty pages for the checkpointer, which would otherwise
-        # write them out over the next minutes (checkpoint_completion_target), during the run.
+        # What the copy left for the checkpointer is written now, not spread over the next
+        # minutes (checkpoint_completion_target) into the run. (It did not make the first run
+        # after a copy equal to the next: see wait_until_quiet.)
         admin.execute("CHECKPOINT")
         admin.execute(
             sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
@@ -301,7 +303,7 @@ def cpu_times(stat: str) -> tuple[int, int]:
 
 def wait_until_quiet(
     limit: float = QUIET_LIMIT,
-    window: float = 2.0,
+    window: float = QUIET_WINDOW,
     share: float = QUIET_SHARE,
     read=lambda: Path("/proc/stat").read_text(),
     sleep=time.sleep,
@@ -604,7 +606,7 @@ def run_size(size: int, workers: int) -> dict:
         for key in ("detail", "list", "search2", "search4"):
             loadgen.wait_until_up(port, paths[key][0], timeout=10)
         waited, idle_share = wait_until_quiet()
-        if waited > 2.0:
+        if waited > QUIET_WINDOW:
             print(
                 f"{size_name(size)}: waited {waited:.0f} s for the machine to be quiet "
                 f"(CPUs {idle_share:.0%} idle)",
@@ -695,7 +697,7 @@ def report(results: list[dict], info: dict, check: dict, started: float) -> str:
             "",
             f"Catalogue: {result['catalogue']}. Load average at the start: {result['load']:.2f}"
             f"; before it the bench waited {result['quiet'][0]:.0f} s for the CPUs to be"
-            f" {QUIET_SHARE:.0%} idle (last two seconds: {result['quiet'][1]:.0%}).",
+            f" {QUIET_SHARE:.0%} idle (in the last {QUIET_WINDOW:.0f} s: {result['quiet'][1]:.0%}).",
             "",
             "| page | rate /s | requests | p50 ms | p95 ms | p99 ms | p50 × | p95 × "
             "| throughput /s | trivial beside /s | throughput × | errors |",
