@@ -32,3 +32,20 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "portal.wsgi:application"
+
+# Python's cyclic garbage collector, tuned in each worker once Django is loaded: the objects
+# alive then (modules, URL patterns, compiled templates) are frozen out of its scans, and its
+# youngest generation is collected after 50,000 new objects instead of 700. A page allocates
+# thousands of short-lived objects (nodes' output, model instances), so the default collected
+# several times a page, scanning what survived. Measured in-process on the bench's 10,000
+# measures (2026-12-02, alternating rounds in one process): an uncached measure page
+# 3.94 → 3.69 ms of CPU, a first-asked list 25.3 → 24.4 ms. GUNICORN_GC_THRESHOLD=700 restores
+# Python's default.
+gc_threshold = int(os.environ.get("GUNICORN_GC_THRESHOLD", "50000"))
+
+
+def post_worker_init(worker):
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
