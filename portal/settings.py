@@ -151,8 +151,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # wait for a lock instead of failing with "database is locked". Each thread keeps its
     # connection (DJANGO_CONN_MAX_AGE, as on PostgreSQL): opening the file and setting up
     # Django's SQLite functions on every request cost more than a page from the page cache.
+    # Reads through a memory map of the file (DJANGO_SQLITE_MMAP_BYTES, 256 MiB; 0 turns it off)
+    # instead of a read() per page into each connection's own 2 MiB page cache: the pages are
+    # the operating system's, shared by every connection. A four-character search at 100,000
+    # measures reads its ~6,000 candidates' rows at random: 31 → 28 ms a page (in-process,
+    # 2026-12-02).
+    mmap_bytes = int(os.environ.get("DJANGO_SQLITE_MMAP_BYTES", str(256 * 1024 * 1024)))
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": f"PRAGMA mmap_size={mmap_bytes}",
+        }
     )
     # Tests use a file too, not SQLite's shared in-memory database: there, concurrent
     # writers fail at once ("database table is locked") instead of waiting as they do on a

@@ -53,6 +53,21 @@ def test_sqlite_gets_no_postgresql_options(tmp_path):
     assert "server_side_binding" not in options and "prepare_threshold" not in options
 
 
+def test_sqlite_reads_through_a_memory_map_unless_told_otherwise(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    assert database_options(DATABASE_URL=url)["init_command"] == "PRAGMA mmap_size=268435456"
+    off = database_options(DATABASE_URL=url, DJANGO_SQLITE_MMAP_BYTES="0")
+    assert off["init_command"] == "PRAGMA mmap_size=0"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a pragma of SQLite's")
+@pytest.mark.django_db
+def test_a_sqlite_connection_has_the_memory_map():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        assert cursor.fetchone()[0] == 256 * 1024 * 1024
+
+
 @on_postgresql
 @pytest.mark.django_db
 def test_a_query_run_again_is_prepared_on_the_connection(measure):
