@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policies.models import Measure
-from policies.search import search_measures
+from policies.search import TITLE_WEIGHT, search_measures
 
 from .synthetic import add_document, add_titled_measures
 
@@ -120,4 +120,38 @@ def test_it_agrees_with_a_plain_substring_search(titles_and_texts, terms):
             m for m in measures if all(t in m.title.lower() or t in m.text.lower() for t in terms)
         }
         assert found(document, " ".join(terms)) == expected
+        transaction.set_rollback(True)
+
+
+long_word = st.text(alphabet=ALPHABET + "ab", min_size=3, max_size=5)
+
+
+@st.composite
+def term_and_measures(draw):
+    """A longer term, and titles and texts pieced together from it (in either case) and
+    other text, so that it occurs in them none, once or many times."""
+    term = draw(long_word)
+    piece = st.one_of(text, st.just(term), st.just(term.upper()))
+    joined = st.lists(piece, max_size=6).map("".join)
+    return term, draw(st.lists(st.tuples(joined, joined), min_size=1, max_size=6))
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(term_and_measures())
+def test_a_longer_terms_rank_is_its_occurrences_in_the_text_and_the_title_weight(case):
+    """Counted in bytes by the database (``OctetLength``), in characters here: the same."""
+    term, titles_and_texts = case
+    with transaction.atomic():
+        document, measures = make_measures(*titles_and_texts)
+        ranks = {
+            m.pk: m.search_rank
+            for m in search_measures(Measure.objects.filter(document=document), term)
+        }
+        expected = {
+            m.pk: m.text.lower().count(term) + (TITLE_WEIGHT if term in m.title.lower() else 0)
+            for m in measures
+            if term in m.title.lower() or term in m.text.lower()
+        }
+        assert ranks == expected
         transaction.set_rollback(True)
