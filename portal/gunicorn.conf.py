@@ -38,9 +38,8 @@ wsgi_app = "portal.wsgi:application"
 # youngest generation is collected after 50,000 new objects instead of 700. A page allocates
 # thousands of short-lived objects (nodes' output, model instances), so the default collected
 # several times a page, scanning what survived. Measured in-process on the bench's 10,000
-# measures (2026-12-02, alternating rounds in one process): an uncached measure page
-# 3.94 → 3.69 ms of CPU, a first-asked list 25.3 → 24.4 ms. GUNICORN_GC_THRESHOLD=700 restores
-# Python's default.
+# measures (2026-12-02, eight alternating rounds in one process): an uncached measure page
+# 3.94 → 3.69 ms of CPU (medians). GUNICORN_GC_THRESHOLD=700 restores Python's default.
 gc_threshold = int(os.environ.get("GUNICORN_GC_THRESHOLD", "50000"))
 
 
