@@ -67,8 +67,8 @@ class ConstantTranslateNode(TranslateNode):
 class ConstantURLNode(URLNode):
     """``{% url 'name' literal… %}``: reversed once per URLconf, script prefix and current
     application namespace. The portal's URLs carry no language prefix (no ``i18n_patterns``,
-    as ``portal/reversal.py`` also assumes): were one added, the language would belong in the
-    key."""
+    as ``portal/reversal.py`` also assumes, and a test checks): were one added, the language
+    would belong in the key."""
 
     def render(self, context):
         try:  # as URLNode.render finds it

@@ -160,3 +160,20 @@ def test_an_id_in_an_address_or_attribute_is_never_written_as_a_localised_number
         html = render_to_string("partials/measure_card.html", context)
     assert 'value="1234567"' in html and 'id="compare-1234567"' in html
     assert "1,234,567" not in html
+
+
+def test_no_url_carries_a_language_prefix():
+    """What the URL memo (and portal/reversal.py) assume: an address does not depend on the
+    language. An ``i18n_patterns`` prefix would make it, and fail this test."""
+    from django.urls import get_resolver
+    from django.urls.resolvers import LocalePrefixPattern
+
+    def patterns(resolver):
+        for pattern in resolver.url_patterns:
+            yield pattern
+            if hasattr(pattern, "url_patterns"):
+                yield from patterns(pattern)
+
+    found = list(patterns(get_resolver()))
+    assert len(found) > 50
+    assert not [p for p in found if isinstance(p.pattern, LocalePrefixPattern)]
