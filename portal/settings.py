@@ -155,7 +155,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of a read() per page into each connection's own 2 MiB page cache: the pages are
     # the operating system's, shared by every connection. A four-character search at 100,000
     # measures reads its ~6,000 candidates' rows at random: 31 → 28 ms a page (in-process,
-    # 2026-12-02).
+    # one run each, 2026-12-02).
     mmap_bytes = int(os.environ.get("DJANGO_SQLITE_MMAP_BYTES", str(256 * 1024 * 1024)))
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -51,7 +51,7 @@ class ConstantTranslateNode(TranslateNode):
     """``{% translate 'literal' %}`` (``as var`` too): the text for the active language."""
 
     def render(self, context):
-        key = (get_language(), literal(self.filter_expression), self.noop)
+        key = (get_language(), self.message, self.noop)
         value = _translations.get(key)
         if value is None:
             # The text a literal translates to is safe, so it is never escaped: it depends on
@@ -97,10 +97,9 @@ class ConstantStaticNode(StaticNode):
     """``{% static 'path' %}``: the storage asked once per path."""
 
     def render(self, context):
-        path = literal(self.path)
-        url = _statics.get(path)
+        url = _statics.get(self.static_path)
         if url is None:
-            url = _statics[path] = self.handle_simple(path)
+            url = _statics[self.static_path] = self.handle_simple(self.static_path)
         if context.autoescape:
             url = conditional_escape(url)
         if self.varname is None:
@@ -111,14 +110,13 @@ class ConstantStaticNode(StaticNode):
 
 def fold(template) -> int:
     """Give the constant tags of ``template`` (a compiled ``django.template.Template``) their
-    memoising class; the number of tags changed."""
+    memoising class, with their literal arguments read once here; the number of tags
+    changed."""
     changed = 0
     for node in template.nodelist.get_nodes_by_type(TranslateNode):
-        if (
-            type(node) is TranslateNode
-            and isinstance(literal(node.filter_expression), str)
-            and node.message_context is None
-        ):
+        message = literal(node.filter_expression)
+        if type(node) is TranslateNode and isinstance(message, str) and not node.message_context:
+            node.message = message
             node.__class__ = ConstantTranslateNode
             changed += 1
     for node in template.nodelist.get_nodes_by_type(URLNode):
@@ -134,7 +132,9 @@ def fold(template) -> int:
         node.__class__ = ConstantURLNode
         changed += 1
     for node in template.nodelist.get_nodes_by_type(StaticNode):
-        if type(node) is StaticNode and isinstance(literal(node.path), str):
+        path = literal(node.path)
+        if type(node) is StaticNode and isinstance(path, str):
+            node.static_path = path
             node.__class__ = ConstantStaticNode
             changed += 1
     return changed
