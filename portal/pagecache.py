@@ -47,7 +47,7 @@ from django.utils.translation import get_language
 from portal.dates import today as portal_today
 
 PAGE_SECONDS = 24 * 3600  # the key changes with every catalogue change and every day
-TEXT_SIZE_COOKIE = "text_size"
+TEXT_SIZE_COOKIE = "text_size"  # the larger-text mode's cookie (portal.views.text_size)
 
 # What a stored page holds instead of a personal part or a CSRF token.
 _HOLE = "<!--personal:{}-->"
@@ -157,9 +157,14 @@ def drop_sharing_parameters(request) -> None:
     request.GET = QueryDict(kept, encoding=request.encoding)
 
 
+def text_large(request) -> bool:
+    """Whether the visitor chose the larger text (适老化): pages are rendered, and stored, apart."""
+    return request.COOKIES.get(TEXT_SIZE_COOKIE) == "large"
+
+
 def page_key(request, revision: int | None = None) -> str:
     revision = catalogue_revision(request) if revision is None else revision
-    size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
+    size = "large" if text_large(request) else "normal"
     # the host too (the printed page shows its own address), and the site's identity
     where = f"{request.get_host()}{request.get_full_path()}{settings.PORTAL_IDENTITY.digest}"
     path = hashlib.sha256(where.encode()).hexdigest()[:32]

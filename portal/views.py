@@ -28,14 +28,13 @@ from policies.views import COUNTS_SECONDS
 from portal.context_processors import site_context
 from portal.dates import today as portal_today
 from portal.middleware import PRIVATE_PREFIXES
-from portal.pagecache import cached_page, catalogue_revision
+from portal.pagecache import TEXT_SIZE_COOKIE, cached_page, catalogue_revision
 
 logger = logging.getLogger(__name__)
 
 DEADLINE_WINDOW_DAYS = validity.ENDING_SOON_DAYS
 HOME_DEADLINES = 8
 HOME_DOCUMENTS = 6
-TEXT_SIZE_COOKIE = "text_size"
 TEXT_SIZES = {"large", "normal"}
 
 

@@ -105,6 +105,31 @@ def test_the_text_size_button_says_what_pressing_it_does(client, catalogue):
     assert "aria-pressed" not in header(html)
 
 
+def test_the_search_box_shows_the_words_searched_and_is_empty_elsewhere(client, catalogue):
+    box = r'<input class="form-control" type="search" id="site-search" name="q" value="([^"]*)"'
+    html = client.get("/policies/measures/", {"q": "补贴 <b>"}).content.decode()
+    assert re.findall(box, header(html)) == ["补贴 &lt;b&gt;"]
+    assert re.findall(box, header(client.get("/").content.decode())) == [""]
+
+
+def test_the_header_reads_no_missing_key_through_djangos_slow_lookup(
+    client, catalogue, monkeypatch
+):
+    """A template's ``request.GET.q`` or ``request.COOKIES.text_size`` with the key missing
+    falls back to ``dir()`` of the dictionary (portal.context_processors.site): the header
+    of every page read them so."""
+    from django.template import base
+
+    looked_up = []
+    real_dir = dir
+    monkeypatch.setattr(
+        base, "dir", lambda obj: looked_up.append(type(obj)) or real_dir(obj), raising=False
+    )
+    client.get("/")
+    client.get("/policies/measures/")
+    assert looked_up == []
+
+
 def test_the_header_shows_the_site_name_and_its_emblem_when_there_is_one(
     client, catalogue, settings
 ):
