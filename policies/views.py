@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Count, F, Prefetch, Q
@@ -289,6 +290,24 @@ def list_cards(ids) -> dict:
     return found
 
 
+def plain_rows(queryset) -> list[tuple]:
+    """Every row of a ``values_list`` of integers (ids, ranks) as the database cursor gives
+    them, without Django's per-value converters (of an integer: ``int()`` again).
+
+    For a search with a longer term, whose every match's (id, rank) is read to count and
+    sort them (专精特新 at the bench's 100,000 measures: 6,330 rows), the converters cost
+    more than the rest of reading them: the page 26.7 → 25.1 ms (in-process, medians of
+    eight alternating rounds, 2026-12-02).
+    ``tests/policies/test_search_results.py`` compares these rows with the ORM's."""
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def result_page(request, filterset):
     """The requested page of a filtered list: the ids (and search ranks) of its measures first,
     in order, then those measures with what their cards show.
@@ -315,7 +334,7 @@ def result_page(request, filterset):
     if query and filterset.searches_only():
         count = count_in_index(query)
     if count is None and query and any(len(term) != 2 for term in query_terms(query)):
-        rows = list(rows)
+        rows = plain_rows(rows)
         count = len(rows)
     page = paginate(request, rows, count=count)
     ranks = {row[0]: row[1] if query else 0 for row in page.object_list}

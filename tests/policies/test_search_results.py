@@ -1,0 +1,67 @@
+"""The list page reads a longer search term's matches, (id, rank) for every one, straight
+off the cursor (``policies.views.plain_rows``): the rows are those the ORM gives, in the same
+order, on the real catalogue with and without filters, and the page shows them so."""
+
+import datetime
+
+import pytest
+from django.db.models import Q
+from django.http import QueryDict
+from django.urls import reverse
+
+from policies.filters import MeasureFilter
+from policies.models import Measure
+from policies.views import plain_rows
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 6, 30)
+
+QUERIES = [
+    {"q": "专精特新"},
+    {"q": "融资担保"},
+    {"q": "技术改造"},
+    {"q": "补贴资金"},
+    {"q": "高新技术企业 奖励"},
+    {"q": "企业 奖励"},
+    {"q": "奖"},
+    {"q": "REITs"},
+    {"q": "专精特新", "status": "in_force"},
+    {"q": "贷款贴息", "sort": "amount"},
+    {"q": "融资担保", "sort": "amount"},
+    {"q": "没有这样的词语"},
+]
+
+
+def searched(params):
+    query = QueryDict(mutable=True)
+    query.update(params)
+    filterset = MeasureFilter(query, queryset=Measure.objects.all(), today=TODAY)
+    assert filterset.form.is_valid(), filterset.form.errors
+    return filterset.qs.values_list("pk", "search_rank")
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=lambda p: "&".join(p.values()))
+def test_the_rows_are_the_orms(catalogue, params):
+    rows = searched(params)
+    expected = list(rows)
+    found = plain_rows(rows)
+    assert found == expected
+    assert all(type(pk) is int and type(rank) is int for pk, rank in found)
+    if params["q"] != "没有这样的词语":
+        assert found, params  # the catalogue has them: the comparison is of something
+
+
+def test_a_query_that_can_select_nothing_reads_no_rows(catalogue, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert plain_rows(Measure.objects.filter(pk__in=[]).values_list("pk")) == []
+    rows = Measure.objects.filter(Q(pk__in=[]) | Q(pk=-1)).values_list("pk")
+    assert plain_rows(rows) == []
+
+
+def test_the_page_lists_them_in_rank_order_with_their_count(client, catalogue):
+    expected = list(searched({"q": "补贴资金"}))
+    response = client.get(reverse("policies:measure_list"), {"q": "补贴资金"})
+    page = response.context["page"]
+    assert page.paginator.count == len(expected)
+    assert [(m.pk, m.search_rank) for m in page.object_list] == expected[: len(page.object_list)]
