@@ -173,7 +173,6 @@ def build():
         Department,
         Measure,
         MeasureDepartment,
-        MeasureGram,
         PolicyDocument,
         SupportType,
         Topic,
@@ -315,38 +314,42 @@ def build():
     load.insert(MeasureDepartment, ["measure", "department", "position"], dept_links)
     print(f"catalogue rows written in {time.monotonic() - started:.0f} s", flush=True)
 
-    # The gram index, as reindex_measures writes it (rows in gram order), but in bulk: load a
-    # bare staging table, copy it over sorted, then create the indexes.
-    table = MeasureGram._meta.db_table
-    indexes = raw.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? AND sql IS NOT NULL",
-        (table,),
-    ).fetchall()
-    for name, _ in indexes:
-        raw.execute(f'DROP INDEX "{name}"')
-    raw.execute(
-        "CREATE TEMP TABLE gram_load (gram TEXT, measure_id INT, in_title INT, count INT, score INT)"
-    )
-
+    # The index tables, as reindex_measures writes them (rows in gram order), but in bulk:
+    # load a bare staging table, copy it over sorted, then create the indexes.
     class Row:  # what search.index_rows reads
         __slots__ = ("title", "text")
 
-    def gram_rows():
-        row = Row()
-        for measure in measure_rows:
-            row.title, row.text = measure[6], measure[7]
-            for gram, in_title, count, score in search.index_rows(row):
-                yield (gram, measure[0], in_title, count, score)
+    for model, _, cut in search.INDEXES.values():
+        table = model._meta.db_table
+        indexes = raw.execute(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type='index' AND tbl_name=? AND sql IS NOT NULL",
+            (table,),
+        ).fetchall()
+        for name, _ in indexes:
+            raw.execute(f'DROP INDEX "{name}"')
+        raw.execute(
+            "CREATE TEMP TABLE gram_load "
+            "(gram TEXT, measure_id INT, in_title INT, count INT, score INT)"
+        )
 
-    raw.executemany("INSERT INTO gram_load VALUES (?, ?, ?, ?, ?)", gram_rows())
-    print(f"grams computed in {time.monotonic() - started:.0f} s", flush=True)
-    raw.execute(
-        f'INSERT INTO "{table}" (gram, measure_id, in_title, count, score) '
-        "SELECT gram, measure_id, in_title, count, score FROM gram_load ORDER BY gram, measure_id"
-    )
-    raw.execute("DROP TABLE gram_load")
-    for _, sql in indexes:
-        raw.execute(sql)
+        def gram_rows(cut=cut):
+            row = Row()
+            for measure in measure_rows:
+                row.title, row.text = measure[6], measure[7]
+                for gram, in_title, count, score in search.index_rows(row, cut):
+                    yield (gram, measure[0], in_title, count, score)
+
+        raw.executemany("INSERT INTO gram_load VALUES (?, ?, ?, ?, ?)", gram_rows())
+        print(f"{table} computed in {time.monotonic() - started:.0f} s", flush=True)
+        raw.execute(
+            f'INSERT INTO "{table}" (gram, measure_id, in_title, count, score) '
+            "SELECT gram, measure_id, in_title, count, score FROM gram_load "
+            "ORDER BY gram, measure_id"
+        )
+        raw.execute("DROP TABLE gram_load")
+        for _, sql in indexes:
+            raw.execute(sql)
     raw.execute("COMMIT")
     raw.execute("ANALYZE")
     print(f"catalogue built in {time.monotonic() - started:.0f} s", flush=True)

@@ -553,7 +553,7 @@ def db_version() -> str:
 
 def catalogue_description(path: Path, pg: str | None) -> str:
     counted = ("policies_city", "policies_policydocument", "policies_measure")
-    counted += ("policies_measuregram",)
+    counted += ("policies_measuregram", "policies_measurequad")
     if pg:
         with pg_connect(pg) as db:
             counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in counted}
@@ -568,7 +568,7 @@ def catalogue_description(path: Path, pg: str | None) -> str:
     return (
         f"{counts['policies_measure']:,} measures, {counts['policies_policydocument']:,} "
         f"documents, {counts['policies_city']} cities, {counts['policies_measuregram']:,} "
-        f"gram rows, {size / 2**20:.0f} MiB ({where})"
+        f"gram and {counts['policies_measurequad']:,} quad rows, {size / 2**20:.0f} MiB ({where})"
     )
 
 

@@ -682,21 +682,31 @@ class DepartmentContact(models.Model):
         return " ".join(part for part in (self.office, self.title, self.name) if part)
 
 
-class MeasureGram(models.Model):
-    """One gram (overlapping character pair, or a run's last character) of a measure's title
-    and text, for search.
+class IndexedGram(models.Model):
+    """What a row of the search index says of one gram of a measure's title and text: how
+    often it occurs (``count``), whether in the title (``in_title``), and its rank as a search
+    term (``score``: the count, plus ``search.TITLE_WEIGHT`` when in the title), so that the
+    (gram, score, measure) index lists a gram's measures in rank order. See
+    ``policies.search``."""
 
-    Two-character queries (补贴, 上市) are answered from this index on SQLite and PostgreSQL
-    alike; see ``policies.search``. ``score`` is the gram's rank as a search term (its
-    occurrences, plus ``search.TITLE_WEIGHT`` when it is in the title), so that the
-    (gram, score, measure) index lists a gram's measures in rank order.
-    """
-
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="grams")
-    gram = models.CharField(max_length=2)
     in_title = models.BooleanField(default=False)
     count = models.PositiveSmallIntegerField(default=1)
     score = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.gram
+
+
+class MeasureGram(IndexedGram):
+    """One gram (overlapping character pair, or a run's last character) of a measure's title
+    and text, for search: two-character queries (补贴, 上市) are answered from this index on
+    SQLite and PostgreSQL alike."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="grams")
+    gram = models.CharField(max_length=2)
 
     class Meta:
         constraints = [
@@ -706,8 +716,22 @@ class MeasureGram(models.Model):
             models.Index(fields=["gram", "-score", "measure"], name="measuregram_rank"),
         ]
 
-    def __str__(self):
-        return self.gram
+
+class MeasureQuad(IndexedGram):
+    """One overlapping run of four characters of a measure's title and text: four-character
+    queries (专精特新, 融资担保, 技术改造), the commonest longer words, are answered from this
+    index as two-character ones are from ``MeasureGram``."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="quads")
+    gram = models.CharField(max_length=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["gram", "measure"], name="measurequad_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["gram", "-score", "measure"], name="measurequad_rank"),
+        ]
 
 
 class CatalogueRevision(models.Model):

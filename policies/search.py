@@ -1,12 +1,12 @@
 """Chinese full-text search over measure titles and texts, the same on SQLite and PostgreSQL.
 
 Neither database's own full-text search copes with Chinese two-character words (SQLite's
-FTS5 trigram finds nothing for them, pg_trgm scans), so measures are indexed in the
-``MeasureGram`` table: one row per distinct *gram* of a measure's title and text, with how
-often it occurs (``count``), whether it occurs in the title (``in_title``), and its rank as
-a search term (``score`` = ``count``, plus ``TITLE_WEIGHT`` when in the title). Besides the
-unique (gram, measure) index there is a (gram, score descending, measure) index: it lists a
-gram's measures best first.
+FTS5 trigram finds nothing for them, pg_trgm scans), so measures are indexed in two tables,
+``MeasureGram`` (grams of one or two characters) and ``MeasureQuad`` (of four): one row per
+distinct *gram* of a measure's title and text, with how often it occurs (``count``), whether
+it occurs in the title (``in_title``), and its rank as a search term (``score`` = ``count``,
+plus ``TITLE_WEIGHT`` when in the title). Besides the unique (gram, measure) index each has
+a (gram, score descending, measure) index: it lists a gram's measures best first.
 
 What is indexed
     The title and the text are lower-cased and cut into *runs* of letters and digits (CJK
@@ -14,13 +14,16 @@ What is indexed
     its overlapping character pairs (``补贴资金`` → 补贴, 贴资, 资金) and, as a one-character
     gram, its last character (金). So every occurrence of a character is counted exactly once
     among the grams that *start* with it: as the first half of a pair, or as a run's end.
+    Every run of four characters or more also gives its overlapping runs of four
+    (``补贴资金奖励`` → 补贴资金, 贴资金奖, 资金奖励), kept apart in ``MeasureQuad``: the commonest
+    longer words are of four characters (专精特新, 融资担保, 技术改造, 以旧换新).
 
 How a query is answered (``search_measures``)
     The query is normalised (traditional → simplified, full-width → half-width) and split into
     terms, each a run of letters and digits (``补贴 上市`` → two terms; every term must occur).
-    * a two-character term is one gram: an inner join on the gram rows; nothing else to
-      check, and the joined row has the term's rank (``score``);
-    * a longer term: the measures having up to ``MAX_GRAMS_PER_TERM`` of its pairs
+    * a two- or four-character term (``indexed``) is one gram: an inner join on its index
+      table's rows; nothing else to check, and the joined row has the term's rank (``score``);
+    * a term of three or of five characters and more: the measures having up to ``MAX_GRAMS_PER_TERM`` of its pairs
       (non-overlapping, plus the last one) — an ``INTERSECT`` of index ranges, which measured
       twice as fast as a join per pair on 100,000 measures — then checked for the term as a
       contiguous substring of the title or text (``icontains``, or ``contains`` for a term
@@ -32,20 +35,22 @@ How a query is answered (``search_measures``)
     with any filters applied before or after it, and runs as one query.
 
 Ranking (``search_rank``, higher is better; ``order_by_rank``)
-    For every term, its occurrences (two characters: the gram's ``count``, title and text; one
-    character: the sum of the counts of the grams starting with it; longer: counted in the
-    text with ``REPLACE``) plus ``TITLE_WEIGHT`` when the title contains the term. Summed over
-    the terms. For a two-character term that is the gram's stored ``score``. Equal ranks are
-    ordered by measure id (the import's order of documents and items).
+    For every term, its occurrences (two or four characters: the gram's ``count``, title and
+    text, overlapping occurrences each counted; one character: the sum of the counts of the
+    grams starting with it; others: counted in the text with ``REPLACE``) plus
+    ``TITLE_WEIGHT`` when the title contains the term. Summed over the terms. For an indexed
+    term that is the gram's stored ``score``. Equal ranks are ordered by measure id (the
+    import's order of documents and items).
 
 What it costs at 100,000 measures (bench/run.py's catalogue, SQLite)
-    * one two-character term over the whole catalogue: the page is read off the (gram, score,
+    * one indexed term over the whole catalogue: the page is read off the (gram, score,
       measure) index in rank order and stops after it (``order_by_rank``), and the count is
       taken in the index alone (``count_in_index``) — under a millisecond of SQL for 补贴
       (10,000 matches), where joining and sorting the matches took 20;
-    * a longer term reads every candidate measure's row to check the substring and count its
-      occurrences: about 1.5 µs a candidate (专精特新: 6,330 candidates, 18 ms). The list page
-      therefore reads all matches' (id, rank) once and counts them in Python, not twice;
+    * another term reads every candidate measure's row to check the substring and count its
+      occurrences: about 1.5 µs a candidate (专精特新, before it had its own index: 6,330
+      candidates, 13.7 ms). The list page therefore reads all matches' (id, rank) once and
+      counts them in Python, not twice;
     * filters combined with a search join the gram rows to the filtered measures as usual.
 Physical order
     ``reindex_measures`` writes rows in (gram, measure) order, so after a full rebuild (the
@@ -88,14 +93,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .chinese import to_simplified
-from .models import Measure, MeasureGram
+from .models import Measure, MeasureGram, MeasureQuad
 
-INDEX_FORMAT = 2  # bump when grams() changes what is indexed (bench/run.py rebuilds its copy)
+INDEX_FORMAT = 3  # bump when what is indexed changes (bench/run.py rebuilds its copy)
 TITLE_WEIGHT = 10  # a title containing the term counts as ten more occurrences
 MAX_TERMS = 8  # terms beyond these are ignored (each costs a join)
 MAX_GRAMS_PER_TERM = 4  # a long term is narrowed by this many pairs, then checked by substring
 MAX_COUNT = 32767  # MeasureGram.count is a small integer
-PAIR_ALIAS = "_search_"  # the joined gram rows of two-character terms: _search_0, _search_1…
+PAIR_ALIAS = "_search_"  # the joined index rows of indexed terms: _search_0, _search_1…
 DELETE_BATCH = 500
 INSERT_BATCH = 2000
 
@@ -139,14 +144,39 @@ def grams(text: str | None) -> Counter:
     return counter
 
 
-def index_rows(measure: Measure) -> Iterator[tuple[str, bool, int, int]]:
-    """``(gram, in_title, count, score)`` for every gram of a measure's title and text; the
-    score is the gram's rank as a two-character term (see ``search_measures``)."""
-    title_grams = grams(measure.title)
-    for gram, count in (title_grams + grams(measure.text)).items():
+def quads(text: str | None) -> Counter:
+    """The overlapping runs of four characters of a text's runs, with their counts.
+
+    >>> sorted(quads("专精特新，专精特新企业").items())
+    [('专精特新', 2), ('特新企业', 1), ('精特新企', 1)]
+    """
+    counter = Counter()
+    for run in _RUN.findall((text or "").lower()):
+        counter.update(run[i : i + 4] for i in range(len(run) - 3))
+    return counter
+
+
+def index_rows(measure: Measure, cut=grams) -> Iterator[tuple[str, bool, int, int]]:
+    """``(gram, in_title, count, score)`` for every gram of a measure's title and text as
+    ``cut`` (``grams`` or ``quads``) gives them; the score is the gram's rank as a search term
+    (see ``search_measures``)."""
+    title_grams = cut(measure.title)
+    for gram, count in (title_grams + cut(measure.text)).items():
         in_title = gram in title_grams
         count = min(count, MAX_COUNT)
         yield gram, in_title, count, count + (TITLE_WEIGHT if in_title else 0)
+
+
+# The indexed term lengths: their index table, its relation from Measure, how a text is cut.
+INDEXES = {
+    2: (MeasureGram, "grams", grams),
+    4: (MeasureQuad, "quads", quads),
+}
+
+
+def indexed(term: str) -> bool:
+    """Whether a term is answered by an index table alone (two or four characters)."""
+    return len(term) in INDEXES
 
 
 def _batched(iterable: Iterable, size: int) -> Iterator[list]:
@@ -161,7 +191,8 @@ def _batched(iterable: Iterable, size: int) -> Iterator[list]:
 
 
 def reindex_measures(measures: Iterable[Measure]) -> int:
-    """Rebuild the ``MeasureGram`` rows of the given (saved) measures; returns rows written.
+    """Rebuild the index rows (``MeasureGram``, ``MeasureQuad``) of the given (saved)
+    measures; returns rows written.
 
     Only public measures are indexed: a retired one (``Measure.retired_at``) loses its rows,
     so that no search, and no count taken in the index alone, finds it; it is indexed again
@@ -169,25 +200,25 @@ def reindex_measures(measures: Iterable[Measure]) -> int:
     measures = [measure for measure in measures if measure.pk is not None]
     written = 0
     with transaction.atomic():
-        for ids in _batched((measure.pk for measure in measures), DELETE_BATCH):
-            MeasureGram.objects.filter(measure_id__in=ids).delete()
+        for model, _, _ in INDEXES.values():
+            for ids in _batched((measure.pk for measure in measures), DELETE_BATCH):
+                model.objects.filter(measure_id__in=ids).delete()
         measures = [measure for measure in measures if measure.retired_at is None]
-        # Written in (gram, measure) order: a full rebuild stores each gram's rows together,
-        # so ranking reads them sequentially rather than one page per row.
-        rows = sorted(
-            (gram, measure.pk, in_title, count, score)
-            for measure in measures
-            for gram, in_title, count, score in index_rows(measure)
-        )
-        objects = (
-            MeasureGram(
-                measure_id=measure_id, gram=gram, in_title=in_title, count=count, score=score
+        for model, _, cut in INDEXES.values():
+            # Written in (gram, measure) order: a full rebuild stores each gram's rows
+            # together, so ranking reads them sequentially rather than one page per row.
+            rows = sorted(
+                (gram, measure.pk, in_title, count, score)
+                for measure in measures
+                for gram, in_title, count, score in index_rows(measure, cut)
             )
-            for gram, measure_id, in_title, count, score in rows
-        )
-        for batch in _batched(objects, INSERT_BATCH):
-            MeasureGram.objects.bulk_create(batch)
-            written += len(batch)
+            objects = (
+                model(measure_id=measure_id, gram=gram, in_title=in_title, count=count, score=score)
+                for gram, measure_id, in_title, count, score in rows
+            )
+            for batch in _batched(objects, INSERT_BATCH):
+                model.objects.bulk_create(batch)
+                written += len(batch)
     return written
 
 
@@ -241,8 +272,8 @@ def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
         return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
     rank = None
     for t, term in enumerate(terms):
-        if len(term) == 2:
-            queryset, term_rank = _pair(queryset, term, alias=f"{PAIR_ALIAS}{t}")
+        if indexed(term):
+            queryset, term_rank = _indexed(queryset, term, alias=f"{PAIR_ALIAS}{t}")
         else:
             if len(term) == 1:
                 queryset, occurrences = _character(queryset, term)
@@ -260,33 +291,39 @@ def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
 def order_by_rank(queryset: QuerySet, query: str | None) -> QuerySet:
     """A search result best first, ties in the order of the measures' ids.
 
-    With one two-character term this is the order of the (gram, score, measure) index, so
-    the database reads a page's rows off the index and stops: no sort, however many match."""
+    With one indexed term (two or four characters) this is the order of its (gram, score,
+    measure) index, so the database reads a page's rows off the index and stops: no sort,
+    however many match."""
     terms = query_terms(query)
-    if len(terms) == 1 and len(terms[0]) == 2:
+    if len(terms) == 1 and indexed(terms[0]):
         alias = f"{PAIR_ALIAS}0"
         return queryset.order_by(F(f"{alias}__score").desc(), F(f"{alias}__measure_id").asc())
     return queryset.order_by(F("search_rank").desc(), "pk")
 
 
 def count_in_index(query: str | None) -> int | None:
-    """How many measures of the whole catalogue match a query of two-character terms, counted
-    in the gram index alone (the measures' rows are not read); ``None`` for other queries."""
+    """How many measures of the whole catalogue match a query of indexed terms (two or four
+    characters), counted in the index tables alone (the measures' rows are not read);
+    ``None`` for other queries."""
     terms = query_terms(query)
-    if not terms or any(len(term) != 2 for term in terms):
+    if not terms or not all(indexed(term) for term in terms):
         return None
-    having = [MeasureGram.objects.filter(gram=term).values("measure_id") for term in terms]
+    having = [
+        INDEXES[len(term)][0].objects.filter(gram=term).values("measure_id") for term in terms
+    ]
     if len(having) == 1:
         return having[0].count()
     return having[0].intersection(*having[1:]).count()
 
 
-def _pair(queryset, pair, alias):
-    """A two-character term is one gram: an inner join on (gram, measure), whose row has the
-    term's rank (``score``: occurrences, plus ``TITLE_WEIGHT`` when in the title)."""
+def _indexed(queryset, term, alias):
+    """A two- or four-character term is one row of its index table: an inner join on
+    (gram, measure), whose row has the term's rank (``score``: occurrences, plus
+    ``TITLE_WEIGHT`` when in the title)."""
+    relation = INDEXES[len(term)][1]
     queryset = queryset.alias(
-        **{alias: FilteredRelation("grams", condition=Q(grams__gram=pair))}
-    ).filter(**{f"{alias}__gram": pair})  # repeated here, so that the join is an inner one
+        **{alias: FilteredRelation(relation, condition=Q(**{f"{relation}__gram": term}))}
+    ).filter(**{f"{alias}__gram": term})  # repeated here, so that the join is an inner one
     return queryset, F(f"{alias}__score")
 
 

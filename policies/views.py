@@ -313,10 +313,10 @@ def result_page(request, filterset):
     in order, then those measures with what their cards show.
 
     Sorting and ranking thus handle ids and numbers, never whole rows. The count comes from
-    the gram index when the search words are the only filter; a search with a term that is
-    not a two-character word ranks every match anyway, so its ids are all read at once and
+    the index tables when the search words are the only filter; a search with a term they
+    do not hold (``policies.search.indexed``) ranks every match anyway, so its ids are all read at once and
     counted in Python rather than matched a second time by a COUNT."""
-    from policies.search import count_in_index, query_terms
+    from policies.search import count_in_index, indexed, query_terms
 
     query = filterset.query
     listing = filterset.listing()
@@ -333,7 +333,7 @@ def result_page(request, filterset):
     count = None
     if query and filterset.searches_only():
         count = count_in_index(query)
-    if count is None and query and any(len(term) != 2 for term in query_terms(query)):
+    if count is None and query and not all(indexed(term) for term in query_terms(query)):
         rows = plain_rows(rows)
         count = len(rows)
     page = paginate(request, rows, count=count)

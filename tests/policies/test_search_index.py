@@ -1,10 +1,11 @@
-"""The gram index stays current: rebuilt by reindex_measures, and on every save of a measure."""
+"""The index tables (pairs in MeasureGram, runs of four in MeasureQuad) stay current: rebuilt
+by reindex_measures, and on every save of a measure."""
 
 import pytest
 from django.urls import reverse
 
-from policies.models import Measure, MeasureGram
-from policies.search import deferred_indexing, grams, reindex_measures, search_measures
+from policies.models import Measure, MeasureGram, MeasureQuad
+from policies.search import deferred_indexing, grams, quads, reindex_measures, search_measures
 
 from .helpers import admin_post_data
 from .synthetic import add_document
@@ -22,10 +23,8 @@ def add(document, title, text, position=1):
     )  # fmt: skip
 
 
-def index_of(measure):
-    return {
-        row.gram: (row.count, row.in_title) for row in MeasureGram.objects.filter(measure=measure)
-    }
+def index_of(measure, model=MeasureGram):
+    return {row.gram: (row.count, row.in_title) for row in model.objects.filter(measure=measure)}
 
 
 def found(document, query):
@@ -39,6 +38,10 @@ def test_it_indexes_a_new_measure_on_save(document):
         gram: (count, gram in grams("消费补贴")) for gram, count in expected.items()
     }
     assert found(document, "补贴") == {measure}
+    assert index_of(measure, MeasureQuad) == {
+        "消费补贴": (2, True), "发放消费": (1, False), "放消费补": (1, False)
+    }  # fmt: skip
+    assert found(document, "消费补贴") == {measure}
 
 
 def test_it_reindexes_a_measure_edited_and_saved(document):
@@ -46,7 +49,9 @@ def test_it_reindexes_a_measure_edited_and_saved(document):
     measure.title, measure.text = "企业上市", "支持企业上市。"
     measure.save()
     assert found(document, "补贴") == set()
+    assert found(document, "消费补贴") == set()
     assert found(document, "上市") == {measure}
+    assert found(document, "支持企业") == {measure}
 
 
 def test_it_reindexes_a_measure_saved_in_the_admin(document, admin_client):
@@ -76,16 +81,27 @@ def test_it_defers_indexing_inside_deferred_indexing(document):
     with deferred_indexing():
         measure = add(document, "消费补贴", "发放消费补贴。")
     assert index_of(measure) == {}
-    assert reindex_measures([measure]) == len(grams("消费补贴") + grams("发放消费补贴。"))
+    assert index_of(measure, MeasureQuad) == {}
+    written = len(grams("消费补贴") + grams("发放消费补贴。")) + len(
+        quads("消费补贴") + quads("发放消费补贴。")
+    )
+    assert written == 9  # 6 grams, 3 quads
+    assert reindex_measures([measure]) == written
     assert found(document, "补贴") == {measure}
+    assert found(document, "消费补贴") == {measure}
 
 
 def test_it_replaces_rather_than_adds_rows_when_reindexing_again(document):
     measures = [add(document, "消费补贴", "发放消费补贴。", p) for p in (1, 2)]
-    before = MeasureGram.objects.filter(measure__in=measures).count()
+    before = [
+        model.objects.filter(measure__in=measures).count() for model in (MeasureGram, MeasureQuad)
+    ]
     reindex_measures(measures)
     reindex_measures(Measure.objects.filter(document=document))
-    assert MeasureGram.objects.filter(measure__in=measures).count() == before
+    after = [
+        model.objects.filter(measure__in=measures).count() for model in (MeasureGram, MeasureQuad)
+    ]
+    assert after == before == [12, 6]
 
 
 def test_it_drops_the_rows_of_a_deleted_measure(document):
@@ -93,6 +109,7 @@ def test_it_drops_the_rows_of_a_deleted_measure(document):
     pk = measure.pk
     measure.delete()
     assert not MeasureGram.objects.filter(measure_id=pk).exists()
+    assert not MeasureQuad.objects.filter(measure_id=pk).exists()
 
 
 def test_it_caps_the_count_at_the_column_maximum(document):
@@ -102,6 +119,8 @@ def test_it_caps_the_count_at_the_column_maximum(document):
 
 def test_the_imported_catalogue_is_fully_indexed(catalogue):
     assert not Measure.objects.filter(grams=None).exists()
-    measure = Measure.objects.order_by("pk").first()
-    expected = grams(measure.title) + grams(measure.text)
-    assert {g: c for g, (c, _) in index_of(measure).items()} == dict(expected)
+    assert not Measure.objects.filter(quads=None).exists()  # every text has a run of four
+    for measure in Measure.objects.order_by("pk")[:20]:
+        for model, cut in ((MeasureGram, grams), (MeasureQuad, quads)):
+            expected = cut(measure.title) + cut(measure.text)
+            assert {g: c for g, (c, _) in index_of(measure, model).items()} == dict(expected)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from policies.filters import MeasureFilter
 from policies.models import Measure
+from policies.search import count_in_index
 from policies.views import plain_rows
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,8 @@ QUERIES = [
     {"q": "补贴资金"},
     {"q": "高新技术企业 奖励"},
     {"q": "企业 奖励"},
+    {"q": "专精特新 企业"},
+    {"q": "中小企业 专精特新"},
     {"q": "奖"},
     {"q": "REITs"},
     {"q": "专精特新", "status": "in_force"},
@@ -65,3 +68,17 @@ def test_the_page_lists_them_in_rank_order_with_their_count(client, catalogue):
     page = response.context["page"]
     assert page.paginator.count == len(expected)
     assert [(m.pk, m.search_rank) for m in page.object_list] == expected[: len(page.object_list)]
+
+
+@pytest.mark.parametrize("query", ["企业", "专精特新", "专精特新 企业", "中小企业 专精特新 奖励"])
+def test_a_query_of_indexed_terms_is_counted_in_the_index_alone(catalogue, query):
+    """Two- and four-character terms: their index tables' rows intersected, the measures'
+    rows not read; the count is the search's."""
+    expected = searched({"q": query}).count()
+    assert expected  # the catalogue has them
+    assert count_in_index(query) == expected
+
+
+def test_a_query_with_another_term_is_not_counted_in_the_index():
+    assert count_in_index("专精特新企业") is None
+    assert count_in_index("企业 高新技术企业") is None

@@ -136,11 +136,25 @@ def term_and_measures(draw):
     return term, draw(st.lists(st.tuples(joined, joined), min_size=1, max_size=6))
 
 
+def overlapping(text, term):
+    """Occurrences of ``term`` in ``text``, overlapping ones each counted (aaa has aa twice)."""
+    return sum(text.startswith(term, i) for i in range(len(text)))
+
+
+def test_overlapping_counts_every_start():
+    assert overlapping("aaaa", "aa") == 3
+    assert overlapping("专精特新，专精特新", "专精特新") == 2
+    assert overlapping("", "aa") == 0
+
+
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(term_and_measures())
-def test_a_longer_terms_rank_is_its_occurrences_in_the_text_and_the_title_weight(case):
-    """Counted in bytes by the database (``OctetLength``), in characters here: the same."""
+def test_a_longer_terms_rank_is_its_occurrences_and_the_title_weight(case):
+    """A term of three or five characters: its occurrences in the text, counted in bytes by
+    the database (``OctetLength``), in characters here, the same. A term of four characters
+    is indexed (``MeasureQuad``): its occurrences in the title and the text, overlapping ones
+    each counted, as for two characters."""
     term, titles_and_texts = case
     with transaction.atomic():
         document, measures = make_measures(*titles_and_texts)
@@ -148,8 +162,15 @@ def test_a_longer_terms_rank_is_its_occurrences_in_the_text_and_the_title_weight
             m.pk: m.search_rank
             for m in search_measures(Measure.objects.filter(document=document), term)
         }
+        if len(term) == 4:
+            occurrences = {
+                m.pk: overlapping(m.title.lower(), term) + overlapping(m.text.lower(), term)
+                for m in measures
+            }
+        else:
+            occurrences = {m.pk: m.text.lower().count(term) for m in measures}
         expected = {
-            m.pk: m.text.lower().count(term) + (TITLE_WEIGHT if term in m.title.lower() else 0)
+            m.pk: occurrences[m.pk] + (TITLE_WEIGHT if term in m.title.lower() else 0)
             for m in measures
             if term in m.title.lower() or term in m.text.lower()
         }
