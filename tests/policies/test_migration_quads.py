@@ -26,7 +26,9 @@ def test_the_migration_indexes_the_public_measures_of_an_existing_catalogue():
         City = apps.get_model("policies", "City")
         PolicyDocument = apps.get_model("policies", "PolicyDocument")
         Measure = apps.get_model("policies", "Measure")
-        city = City.objects.create(name="测试市", slug="test-city", province="测试省", code="900001")
+        city = City.objects.create(
+            name="测试市", slug="test-city", province="测试省", code="900001"
+        )
         document = PolicyDocument.objects.create(
             city=city, source="test.txt", slug="test", title="测试文件", source_text="",
             clean_text="", source_sha256="0" * 64,
