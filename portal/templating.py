@@ -15,17 +15,25 @@ filter, a message context or ``{% url … as var %}`` whose reversal fails keep 
 behaviour. The memos are keyed on everything the output depends on and cleared when a test
 changes a setting they read; ``tests/portal/test_templating.py`` renders every constant tag
 of every project template both ways and compares.
+
+Every ``{{ variable }}`` likewise gets ``PlainVariableNode``: Django's own, but a value that
+is a plain ``str`` or a ``SafeString`` — most of what a page prints — is escaped (or kept)
+at once instead of passing through the time zone, localisation and lazy-string checks that
+cannot change it (a list page prints some 500 values: 9.16 → 8.79 ms in-process).
 """
+
+import html
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.base import FilterExpression, Variable
+from django.template.base import FilterExpression, Variable, VariableNode, render_value_in_context
 from django.template.defaulttags import URLNode
 from django.template.loaders import cached
 from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 _translations: dict = {}
@@ -108,10 +116,34 @@ class ConstantStaticNode(StaticNode):
         return ""
 
 
+class PlainVariableNode(VariableNode):
+    """``{{ value }}`` as Django renders it (``render_value_in_context``), with its two
+    commonest cases taken directly, to the same result:
+
+    * a ``str`` (exactly, not a subclass): neither a date nor a number, so the time zone and
+      localisation leave it as it is, and it has no ``__html__``: ``conditional_escape``
+      gives ``escape(value)``, that is ``SafeString(html.escape(value))``; unescaped it is
+      itself (``str(value)``);
+    * a ``SafeString``: ``conditional_escape`` returns ``value.__html__()``, and ``str()`` of
+      it, the value itself."""
+
+    def render(self, context):
+        try:
+            output = self.filter_expression.resolve(context)
+        except UnicodeDecodeError:  # as VariableNode.render
+            return ""
+        kind = type(output)
+        if kind is str:
+            return SafeString(html.escape(output)) if context.autoescape else output
+        if kind is SafeString:
+            return output
+        return render_value_in_context(output, context)
+
+
 def fold(template) -> int:
     """Give the constant tags of ``template`` (a compiled ``django.template.Template``) their
-    memoising class, with their literal arguments read once here; the number of tags
-    changed."""
+    memoising class, with their literal arguments read once here, and its variables
+    ``PlainVariableNode``; the number of nodes changed."""
     changed = 0
     for node in template.nodelist.get_nodes_by_type(TranslateNode):
         message = literal(node.filter_expression)
@@ -136,6 +168,10 @@ def fold(template) -> int:
         if type(node) is StaticNode and isinstance(path, str):
             node.static_path = path
             node.__class__ = ConstantStaticNode
+            changed += 1
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        if type(node) is VariableNode:
+            node.__class__ = PlainVariableNode
             changed += 1
     return changed
 

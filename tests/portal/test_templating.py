@@ -177,3 +177,89 @@ def test_no_url_carries_a_language_prefix():
     found = list(patterns(get_resolver()))
     assert len(found) > 50
     assert not [p for p in found if isinstance(p.pattern, LocalePrefixPattern)]
+
+
+# {{ variable }}: PlainVariableNode against Django's VariableNode.
+
+
+class Marked:
+    """Not a str, but with ``__html__`` (as markupsafe's Markup or a form's BoundField)."""
+
+    def __html__(self):
+        return "<b>marked</b>"
+
+
+class Text(str):
+    """A subclass of str: Django's path, not the shortcut."""
+
+
+def variable_values():
+    import datetime
+    import decimal
+
+    from django.utils import timezone
+    from django.utils.safestring import SafeString, mark_safe
+    from django.utils.translation import gettext_lazy
+
+    aware = datetime.datetime(2026, 12, 2, 3, 4, tzinfo=datetime.UTC)
+    return [
+        "补贴 <b>&amp; \"引号\" '单引号'",
+        "",
+        mark_safe("<i>safe</i>"),
+        SafeString("&lt;already&gt;"),
+        Text("<sub>"),
+        gettext_lazy("首页"),
+        12345678,
+        -3,
+        1.5,
+        decimal.Decimal("1234567.89"),
+        True,
+        None,
+        datetime.date(2026, 12, 2),
+        aware,
+        timezone.make_naive(aware),
+        datetime.time(14, 5),
+        Marked(),
+        ["<a>", 1],
+        {"k": "<v>"},
+    ]
+
+
+def test_a_variable_prints_what_djangos_variable_node_prints():
+    from django.template.base import VariableNode
+
+    template = engine().from_string("{{ value }}|{{ value|default:'-' }}|{{ missing.attr }}")
+    assert templating.fold(template) == 3
+    nodes = template.nodelist.get_nodes_by_type(VariableNode)
+    assert len(nodes) == 3 and all(type(n) is templating.PlainVariableNode for n in nodes)
+    compared = 0
+    for language in ("zh-hans", "en"):
+        for thousands in (False, True):
+            with (
+                translation.override(language),
+                override_settings(USE_THOUSAND_SEPARATOR=thousands),
+            ):
+                for value in variable_values():
+                    for autoescape in (True, False):
+                        for use_l10n in (None, False):
+                            context = Context(
+                                {"value": value}, autoescape=autoescape, use_l10n=use_l10n
+                            )
+                            context.template = template
+                            for node in nodes:
+                                django = copy.copy(node)
+                                django.__class__ = VariableNode
+                                ours, theirs = node.render(context), django.render(context)
+                                assert ours == theirs, (value, autoescape, use_l10n)
+                                assert type(ours) is type(theirs), (value, autoescape)
+                                compared += 1
+    assert compared == 2 * 2 * len(variable_values()) * 2 * 2 * 3
+
+
+@pytest.mark.parametrize("name", project_templates())
+def test_every_variable_of_every_template_takes_the_shortcut(name):
+    from django.template.base import VariableNode
+
+    template = engine().get_template(name)
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        assert type(node) is templating.PlainVariableNode, (name, node)
