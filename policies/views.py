@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, router
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -66,35 +66,6 @@ def department_links():
 # A document's full texts are large: pages showing its measures never load them.
 DOCUMENT_TEXTS = ("source_text", "clean_text")
 MEASURE_DOCUMENT_TEXTS = tuple(f"document__{field}" for field in DOCUMENT_TEXTS)
-
-
-def documents_of_measures():
-    """Prefetch the measures' documents and cities, without the documents' full texts.
-
-    A separate query rather than a join: joined, SQLite may read the measures in the
-    order of the documents table and sort them all, where the measures' own index gives
-    the first page at once."""
-    return Prefetch(
-        "document",
-        queryset=PolicyDocument.all_objects.select_related("city").defer(*DOCUMENT_TEXTS),
-    )
-
-
-def card_links():
-    """A card's topics and support types, as plain lists (``measure.topic_list``,
-    ``measure.support_list``): read through ``measure.topics.all`` instead, each card built a
-    related manager and a queryset twice over (in the prefetch and in the template), some 80
-    of each for a page of 20. The list and search pages read the same lists with compiled
-    queries instead (``list_cards``; tests/policies/test_list_cards.py compares the two)."""
-    return (
-        Prefetch("topics", to_attr="topic_list"),
-        Prefetch("support_types", to_attr="support_list"),
-    )
-
-
-def measure_cards(queryset):
-    """What a list of measures shows: document, city, topics, support types, departments."""
-    return queryset.prefetch_related(documents_of_measures(), *card_links(), department_links())
 
 
 def similar_measures(
@@ -264,9 +235,11 @@ def page_card_support_types(*ids):
 
 
 def list_cards(ids) -> dict:
-    """The public measures among ``ids`` (a page's), by id, with what a result card shows: the
-    document and city (joined, without the documents' full texts), ``topic_list`` and
-    ``support_list`` as ``card_links()`` gives them, in the topics' and types' own order.
+    """The public measures among ``ids`` (a page's), by id, with what a result card shows
+    (``partials/measure_card.html``): the document and city (joined, without the documents'
+    full texts), and the topics and support types as plain lists, ``topic_list`` and
+    ``support_list``, in the topics' and types' own order — the one way every page with cards
+    reads them (lists, searches, topics, departments, the comparison).
 
     Three queries, compiled once per process (``portal.compiled``) for a page of ``PAGE_SIZE``
     ids, a shorter page padded with 0 (no measure's id): built through the ORM and the
@@ -308,6 +281,17 @@ def plain_rows(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
+def card_page(request, ids, count=None):
+    """The requested page of a list of cards, from a queryset of the measures' ids in the
+    list's order (rows of one column): the page's ids read first, then their cards
+    (``list_cards``), in that order."""
+    page = paginate(request, ids, count=count)
+    chosen = [row[0] for row in page.object_list]
+    found = list_cards(chosen)
+    page.object_list = [found[pk] for pk in chosen if pk in found]
+    return page
+
+
 def result_page(request, filterset):
     """The requested page of a filtered list: the ids (and search ranks) of its measures first,
     in order, then those measures with what their cards show.
@@ -321,10 +305,7 @@ def result_page(request, filterset):
     query = filterset.query
     listing = filterset.listing()
     if listing is not None:  # no search words: the facet rows' index, a page and a count
-        page = paginate(request, listing.values_list("measure_id"))
-        ids = [row[0] for row in page.object_list]
-        found = list_cards(ids)
-        page.object_list = [found[pk] for pk in ids if pk in found]
+        page = card_page(request, listing.values_list("measure_id"))
         for measure in page.object_list:
             measure.search_rank = 0
         return page
@@ -768,9 +749,7 @@ def department_detail(request, pk):
     department = get_object_or_404(
         Department.objects.select_related("city", "district__city"), pk=pk
     )
-    measures = measure_cards(
-        Measure.objects.filter(departments=department).order_by("document_id", "position")
-    )
+    measures = Measure.objects.filter(departments=department).order_by("document_id", "position")
     crumbs = [home_crumb()]
     if department.city_id:
         crumbs.append((department.city.name, department.city.get_absolute_url()))
@@ -783,7 +762,7 @@ def department_detail(request, pk):
             "department": department,
             "phone_html": phone_links(department.phone, area_code),
             "offices": contacts_by_office(department),
-            "page": paginate(request, measures),
+            "page": card_page(request, measures.values_list("pk")),
             "today": portal_today(),
             "crumbs": crumbs,
         },
@@ -795,10 +774,10 @@ def department_detail(request, pk):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     today = portal_today()
-    measures = measure_cards(topic.measures.public().order_by("document_id", "position"))
-    page = paginate(
+    measures = topic.measures.public().order_by("document_id", "position")
+    page = card_page(
         request,
-        measures,
+        measures.values_list("pk"),
         count=Measure.topics.through.objects.filter(
             topic=topic, measure__retired_at__isnull=True
         ).count(),
@@ -847,11 +826,10 @@ def compare(request):
     ids = compare_ids(given)
     if any(value.strip() and positive_int(value) is None for value in given):
         messages.warning(request, _("链接中有无效的措施编号，已忽略。"))
-    # by id, unsorted (as a list's cards): the columns follow the order of the link
-    found = measure_cards(
-        Measure.objects.filter(pk__in=ids).select_related("chapter").order_by()
-    ).in_bulk()
+    # the columns follow the order of the link
+    found = list_cards(ids)
     measures = [found[pk] for pk in ids if pk in found]
+    prefetch_related_objects(measures, department_links())
     chosen = [measure.pk for measure in measures]
     for measure in measures:
         measure.remove_url = compare_url([pk for pk in chosen if pk != measure.pk])

@@ -1,13 +1,13 @@
 """policies.views.list_cards: a page's cards from three compiled queries are what the ORM and
-``card_links()``'s prefetch give — every field, the document and city, the topics and support
+its prefetch machinery give — every field, the document and city, the topics and support
 types in their order — for pages of any length, retired measures left out."""
 
 import pytest
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from policies.models import Measure
-from policies.views import MEASURE_DOCUMENT_TEXTS, PAGE_SIZE, card_links, list_cards
+from policies.views import MEASURE_DOCUMENT_TEXTS, PAGE_SIZE, list_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,10 @@ def through_the_orm(ids) -> dict:
         Measure.objects.filter(pk__in=ids)
         .select_related("document__city")
         .defer(*MEASURE_DOCUMENT_TEXTS)
-        .prefetch_related(*card_links())
+        .prefetch_related(
+            Prefetch("topics", to_attr="topic_list"),
+            Prefetch("support_types", to_attr="support_list"),
+        )
         .in_bulk()
     )
 

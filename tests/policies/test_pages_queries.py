@@ -216,11 +216,11 @@ def test_a_lists_cards_are_read_unsorted(client, ctx, query):
 
 
 def test_the_compare_pages_measures_are_read_unsorted(client, ctx):
-    """The compared measures are read by id and shown in the order of the link: their query
-    sorts nothing either."""
+    """The compared measures are read by id as a list's cards are (``list_cards``) and shown
+    in the order of the link: their query sorts nothing either."""
     url = reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"][::-1])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert [m.pk for m in response.context["measures"]] == ctx["four"][::-1]
-    chosen = the_one_query(captured, 'SELECT "policies_measure"."id", ', "policies_chapter")
+    chosen = the_one_query(captured, 'SELECT "policies_measure"."id", ', "policies_city")
     assert "ORDER BY" not in chosen
