@@ -15,20 +15,21 @@ What is indexed
     gram, its last character (金). So every occurrence of a character is counted exactly once
     among the grams that *start* with it: as the first half of a pair, or as a run's end.
     Every run of four characters or more also gives its overlapping runs of four
-    (``补贴资金奖励`` → 补贴资金, 贴资金奖, 资金奖励), kept apart in ``MeasureQuad``: the commonest
-    longer words are of four characters (专精特新, 融资担保, 技术改造, 以旧换新).
+    (``补贴资金奖励`` → 补贴资金, 贴资金奖, 资金奖励), kept apart in ``MeasureQuad``: policy terms
+    longer than two characters are most often four (专精特新, 融资担保, 技术改造, 以旧换新).
 
 How a query is answered (``search_measures``)
     The query is normalised (traditional → simplified, full-width → half-width) and split into
     terms, each a run of letters and digits (``补贴 上市`` → two terms; every term must occur).
     * a two- or four-character term (``indexed``) is one gram: an inner join on its index
       table's rows; nothing else to check, and the joined row has the term's rank (``score``);
-    * a term of three or of five characters and more: the measures having up to ``MAX_GRAMS_PER_TERM`` of its pairs
-      (non-overlapping, plus the last one) — an ``INTERSECT`` of index ranges, which measured
-      twice as fast as a join per pair on 100,000 measures — then checked for the term as a
-      contiguous substring of the title or text (``icontains``, or ``contains`` for a term
-      without cased letters). On PostgreSQL the candidates are an array computed first
-      (``id = ANY(ARRAY(… INTERSECT …))``): with ``IN`` the planner read every measure;
+    * a term of three, or of five characters and more: the measures having up to
+      ``MAX_GRAMS_PER_TERM`` of its pairs (non-overlapping, plus the last one) — an
+      ``INTERSECT`` of index ranges, which measured twice as fast as a join per pair on
+      100,000 measures — then checked for the term as a contiguous substring of the title or
+      text (``icontains``, or ``contains`` for a term without cased letters). On PostgreSQL
+      the candidates are an array computed first (``id = ANY(ARRAY(… INTERSECT …))``): with
+      ``IN`` the planner read every measure;
     * a one-character term matches the measures having a gram that starts with it, looked up
       per candidate measure (``EXISTS``) through the ``measure`` index.
     Every term is a join or a ``WHERE`` condition on the queryset given, so the search composes
@@ -48,8 +49,8 @@ What it costs at 100,000 measures (bench/run.py's catalogue, SQLite)
       taken in the index alone (``count_in_index``) — under a millisecond of SQL for 补贴
       (10,000 matches), where joining and sorting the matches took 20;
     * another term reads every candidate measure's row to check the substring and count its
-      occurrences: about 1.5 µs a candidate (专精特新, before it had its own index: 6,330
-      candidates, 13.7 ms). The list page therefore reads all matches' (id, rank) once and
+      occurrences: about 2 µs a candidate (专精特新, before it had its own index: 6,330
+      candidates, 13.7 ms of SQL). The list page therefore reads all matches' (id, rank) once and
       counts them in Python, not twice;
     * filters combined with a search join the gram rows to the filtered measures as usual.
 Physical order
@@ -99,7 +100,7 @@ INDEX_FORMAT = 3  # bump when what is indexed changes (bench/run.py rebuilds its
 TITLE_WEIGHT = 10  # a title containing the term counts as ten more occurrences
 MAX_TERMS = 8  # terms beyond these are ignored (each costs a join)
 MAX_GRAMS_PER_TERM = 4  # a long term is narrowed by this many pairs, then checked by substring
-MAX_COUNT = 32767  # MeasureGram.count is a small integer
+MAX_COUNT = 32767  # the index tables' count is a small integer
 PAIR_ALIAS = "_search_"  # the joined index rows of indexed terms: _search_0, _search_1…
 DELETE_BATCH = 500
 INSERT_BATCH = 2000

@@ -298,8 +298,8 @@ def result_page(request, filterset):
 
     Sorting and ranking thus handle ids and numbers, never whole rows. The count comes from
     the index tables when the search words are the only filter; a search with a term they
-    do not hold (``policies.search.indexed``) ranks every match anyway, so its ids are all read at once and
-    counted in Python rather than matched a second time by a COUNT."""
+    do not hold (``policies.search.indexed``) ranks every match anyway, so its ids are all
+    read at once and counted in Python rather than matched a second time by a COUNT."""
     from policies.search import count_in_index, indexed, query_terms
 
     query = filterset.query
