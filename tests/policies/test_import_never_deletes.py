@@ -28,6 +28,7 @@ from policies.models import (
     Measure,
     MeasureDepartment,
     MeasureGram,
+    MeasureQuad,
     PolicyDocument,
 )
 from policies.views import sharing_topic
@@ -188,6 +189,7 @@ def test_allowed_shrink_retires_and_the_full_source_restores_the_same_rows(
         == chapters
     )
     assert not MeasureGram.objects.filter(measure__in=ids).exists()  # out of the search index
+    assert not MeasureQuad.objects.filter(measure__in=ids).exists()
 
     assert_not_public(client, ids)
     page = client.get(decided.get_absolute_url())
@@ -216,10 +218,15 @@ def test_allowed_shrink_retires_and_the_full_source_restores_the_same_rows(
         dict(EligibilityRule.objects.filter(measure__in=ids).values_list("measure", "pk")) == rules
     )
     assert MeasureGram.objects.filter(measure=decided).exists()  # searchable again
+    assert MeasureQuad.objects.filter(measure=decided).exists()
     html = client.get(decided.get_absolute_url()).content.decode()
     assert "已撤回" not in html
     assert client.get(reverse("api:measure", args=[decided.pk])).status_code == 200
     assert search.count_in_index("人才") == Measure.objects.filter(grams__gram="人才").count()
+    assert Measure.objects.filter(quads__gram="人才引进").exists()
+    assert search.count_in_index("人才引进") == (
+        Measure.objects.filter(quads__gram="人才引进").count()
+    )
 
 
 def decided_reason(measure):
