@@ -686,8 +686,8 @@ class IndexedGram(models.Model):
     """What a row of the search index says of one gram of a measure's title and text: how
     often it occurs (``count``), whether in the title (``in_title``), and its rank as a search
     term (``score``: the count, plus ``search.TITLE_WEIGHT`` when in the title), so that the
-    (gram, score, measure) index lists a gram's measures in rank order. See
-    ``policies.search``."""
+    (gram, score, measure) index lists a gram's measures in rank order. Each table adds its
+    ``measure`` and ``gram`` fields. See ``policies.search``."""
 
     in_title = models.BooleanField(default=False)
     count = models.PositiveSmallIntegerField(default=1)
@@ -695,6 +695,12 @@ class IndexedGram(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["gram", "measure"], name="%(class)s_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["gram", "-score", "measure"], name="%(class)s_rank"),
+        ]
 
     def __str__(self):
         return self.gram
@@ -708,30 +714,14 @@ class MeasureGram(IndexedGram):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="grams")
     gram = models.CharField(max_length=2)
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["gram", "measure"], name="measuregram_unique"),
-        ]
-        indexes = [
-            models.Index(fields=["gram", "-score", "measure"], name="measuregram_rank"),
-        ]
-
 
 class MeasureQuad(IndexedGram):
     """One overlapping run of four characters of a measure's title and text: four-character
-    queries (专精特新, 融资担保, 技术改造), the commonest longer words, are answered from this
-    index as two-character ones are from ``MeasureGram``."""
+    queries (专精特新, 融资担保, 技术改造) are answered from this index as two-character ones
+    are from ``MeasureGram``."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="quads")
     gram = models.CharField(max_length=4)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["gram", "measure"], name="measurequad_unique"),
-        ]
-        indexes = [
-            models.Index(fields=["gram", "-score", "measure"], name="measurequad_rank"),
-        ]
 
 
 class CatalogueRevision(models.Model):
