@@ -18,8 +18,9 @@ def site(request):
 
     The last two are read here rather than as ``request.COOKIES.text_size`` and
     ``request.GET.q`` in the templates: a key missing from those, as it is on most pages,
-    sends Django's variable lookup to ``dir()`` of the dictionary (about 0.1 ms for a
-    ``QueryDict``) on every page."""
+    sends Django's variable lookup through three exceptions and ``dir()`` of the dictionary,
+    about 10 µs a lookup (the two as a template: 25 µs, against 6 µs for these variables),
+    three lookups on every page."""
     return {
         **site_context(),
         "portal_today": dates.today,
