@@ -70,7 +70,8 @@ import contextlib
 import contextvars
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -168,10 +169,18 @@ def index_rows(measure: Measure, cut=grams) -> Iterator[tuple[str, bool, int, in
         yield gram, in_title, count, count + (TITLE_WEIGHT if in_title else 0)
 
 
-# The indexed term lengths: their index table, its relation from Measure, how a text is cut.
+class IndexTable(NamedTuple):
+    """An index table: its model, its relation from ``Measure``, how a text is cut for it."""
+
+    model: type
+    relation: str
+    cut: Callable[[str | None], Counter]
+
+
+# The indexed term lengths and their tables.
 INDEXES = {
-    2: (MeasureGram, "grams", grams),
-    4: (MeasureQuad, "quads", quads),
+    2: IndexTable(MeasureGram, "grams", grams),
+    4: IndexTable(MeasureQuad, "quads", quads),
 }
 
 
@@ -201,9 +210,9 @@ def reindex_measures(measures: Iterable[Measure]) -> int:
     measures = [measure for measure in measures if measure.pk is not None]
     written = 0
     with transaction.atomic():
-        for model, _, _ in INDEXES.values():
+        for table in INDEXES.values():
             for ids in _batched((measure.pk for measure in measures), DELETE_BATCH):
-                model.objects.filter(measure_id__in=ids).delete()
+                table.model.objects.filter(measure_id__in=ids).delete()
         measures = [measure for measure in measures if measure.retired_at is None]
         for model, _, cut in INDEXES.values():
             # Written in (gram, measure) order: a full rebuild stores each gram's rows
@@ -310,7 +319,7 @@ def count_in_index(query: str | None) -> int | None:
     if not terms or not all(indexed(term) for term in terms):
         return None
     having = [
-        INDEXES[len(term)][0].objects.filter(gram=term).values("measure_id") for term in terms
+        INDEXES[len(term)].model.objects.filter(gram=term).values("measure_id") for term in terms
     ]
     if len(having) == 1:
         return having[0].count()
@@ -321,7 +330,7 @@ def _indexed(queryset, term, alias):
     """A two- or four-character term is one row of its index table: an inner join on
     (gram, measure), whose row has the term's rank (``score``: occurrences, plus
     ``TITLE_WEIGHT`` when in the title)."""
-    relation = INDEXES[len(term)][1]
+    relation = INDEXES[len(term)].relation
     queryset = queryset.alias(
         **{alias: FilteredRelation(relation, condition=Q(**{f"{relation}__gram": term}))}
     ).filter(**{f"{alias}__gram": term})  # repeated here, so that the join is an inner one

@@ -13,7 +13,8 @@ from django.db import migrations, models
 _RUN = re.compile(r"[^\W_]+")
 TITLE_WEIGHT = 10
 MAX_COUNT = 32767
-BATCH = 500
+READ_BATCH = 500
+WRITE_BATCH = 5000
 
 
 def _quads(text):
@@ -29,7 +30,8 @@ def fill_quads(apps, schema_editor):
     MeasureQuad = apps.get_model("policies", "MeasureQuad")
     public = Measure.objects.filter(retired_at__isnull=True).order_by("pk")
     rows = []
-    for pk, title, text in public.values_list("pk", "title", "text").iterator(chunk_size=BATCH):
+    rows_read = public.values_list("pk", "title", "text").iterator(chunk_size=READ_BATCH)
+    for pk, title, text in rows_read:
         in_title = _quads(title)
         for gram, count in (in_title + _quads(text)).items():
             count = min(count, MAX_COUNT)
@@ -40,7 +42,7 @@ def fill_quads(apps, schema_editor):
                     score=count + weight,
                 )  # fmt: skip
             )
-        if len(rows) >= 5000:
+        if len(rows) >= WRITE_BATCH:
             MeasureQuad.objects.bulk_create(rows)
             rows = []
     MeasureQuad.objects.bulk_create(rows)
