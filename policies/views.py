@@ -236,7 +236,7 @@ def page_card_support_types(*ids):
 
 def list_cards(ids) -> dict:
     """The public measures among ``ids`` (a page's), by id, with what a result card shows
-    (``partials/measure_card.html``): the document and city (joined, without the documents'
+    (``policies.cards.card_html``): the document and city (joined, without the documents'
     full texts), and the topics and support types as plain lists, ``topic_list`` and
     ``support_list``, in the topics' and types' own order — the one way every page with cards
     reads them (lists, searches, topics, departments, the comparison).

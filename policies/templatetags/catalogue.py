@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from policies import formatting, validity
+from policies import cards, formatting, validity
 
 register = template.Library()
 
@@ -57,6 +57,27 @@ def badge(status) -> dict:
 def validity_badge(item, today):
     """The validity status badge of a measure or document on ``today``: css, label, status."""
     return badge(item.validity_status(today))
+
+
+@register.simple_tag(takes_context=True)
+def measure_card(context, measure, title_html=None, snippet_html=None, compare_form=False):
+    """``{% measure_card measure %}``: a measure's result card on the page's ``today``
+    (``policies.cards.card_html``; the list passes its search's ``title_html`` and
+    ``snippet_html`` and asks for the comparison box with ``compare_form=True``)."""
+    return cards.card_html(
+        measure,
+        context["today"],
+        title_html=title_html,
+        snippet_html=snippet_html,
+        compare_form=compare_form,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def measure_badges(context, measure):
+    """``{% measure_badges measure %}``: its validity on the page's ``today``, 免申即享 and
+    征求意见稿 (``policies.cards.badges_html``)."""
+    return cards.badges_html(measure, context["today"])
 
 
 @register.simple_tag

@@ -146,22 +146,6 @@ def test_a_static_address_follows_the_settings():
     assert template.render(Context()) == before
 
 
-@pytest.mark.django_db
-@override_settings(USE_THOUSAND_SEPARATOR=True)
-def test_an_id_in_an_address_or_attribute_is_never_written_as_a_localised_number(measure):
-    from django.template.loader import render_to_string
-
-    from portal.dates import today
-
-    measure.pk = 1234567
-    measure.topic_list, measure.support_list = [], []
-    context = {"measure": measure, "compare_form": True, "today": today()}
-    with translation.override("en"):  # zh-hans writes no thousands separator; English does
-        html = render_to_string("partials/measure_card.html", context)
-    assert 'value="1234567"' in html and 'id="compare-1234567"' in html
-    assert "1,234,567" not in html
-
-
 def test_no_url_carries_a_language_prefix():
     """What the URL memo (and portal/reversal.py) assume: an address does not depend on the
     language. An ``i18n_patterns`` prefix would make it, and fail this test."""
