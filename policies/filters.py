@@ -152,6 +152,32 @@ def style_form(form):
     form._styled = True
 
 
+class VocabularyChoiceField(django_filters.fields.ModelChoiceField):
+    """A drop-down of one of the catalogue's short lists (cities, topics, support types) that
+    takes the chosen row from ``rows`` when it is there: ``{value: the row's field values}``,
+    read with the list's options and kept in the cache with them
+    (``MeasureFilter.limit_long_choices``). Otherwise, or with no ``rows`` (the JSON API),
+    it asks the database, as Django's field does; so a value not in ``rows`` is refused as
+    Django refuses it. Each such ``get()`` cost a list page a query and some 0.25 ms to build
+    it (in-process, 2026-12-02)."""
+
+    rows = None
+
+    def to_python(self, value):
+        if self.rows is not None and type(value) is str and value in self.rows:
+            model = self.queryset.model
+            return model.from_db(self.queryset.db, concrete_names(model), self.rows[value])
+        return super().to_python(value)
+
+
+class VocabularyChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = VocabularyChoiceField
+
+
+def concrete_names(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
 class CheckboxFilter(django_filters.BooleanFilter):
     """A box that narrows the list when ticked and does nothing when not."""
 
@@ -167,7 +193,7 @@ class CheckboxFilter(django_filters.BooleanFilter):
 
 class MeasureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_query", max_length=100)
-    city = django_filters.ModelChoiceFilter(
+    city = VocabularyChoiceFilter(
         label=_("城市"),
         method="filter_city",
         to_field_name="slug",
@@ -185,14 +211,14 @@ class MeasureFilter(django_filters.FilterSet):
         queryset=Department.objects.select_related("city", "district__city"),
         empty_label=_("全部单位"),
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = VocabularyChoiceFilter(
         label=_("主题"),
         field_name="topics",
         to_field_name="slug",
         queryset=Topic.objects.all(),
         empty_label=_("全部主题"),
     )
-    support_type = django_filters.ModelChoiceFilter(
+    support_type = VocabularyChoiceFilter(
         label=_("支持方式"),
         field_name="support_types",
         to_field_name="slug",
@@ -247,7 +273,8 @@ class MeasureFilter(django_filters.FilterSet):
 
         The lists are the same for every page asking with the same city (and selection) until
         the catalogue changes: they are kept in the cache under the catalogue's revision,
-        rendered as options (``PlainSelect.options_html``)."""
+        rendered as options (``PlainSelect.options_html``), with the rows the city, topic
+        and support type chosen are validated against (``VocabularyChoiceField``)."""
         from portal.pagecache import catalogue_revision
 
         form = self.form
@@ -258,7 +285,7 @@ class MeasureFilter(django_filters.FilterSet):
             for name in ("department", "document")
         }
         key = (
-            "list-choices:html:"
+            "list-choices:rows:"
             + hashlib.sha256(
                 repr((catalogue_revision(self.request), slug, selected, get_language())).encode()
             ).hexdigest()
@@ -267,9 +294,11 @@ class MeasureFilter(django_filters.FilterSet):
         if choices is None:
             choices = self._long_choices(slug, selected)
             cache.set(key, choices, 3600)
-        for name, (options_html, too_many) in choices.items():
+        for name, (options_html, too_many, rows) in choices.items():
             field = form.fields[name]
             field.widget.options_html = options_html
+            if rows is not None:
+                field.rows = rows
             if too_many:
                 field.help_text = _("选项较多，请先选择城市并查询，再选择此项。")
                 field.widget.attrs["aria-describedby"] = f"id_{name}-help"
@@ -291,14 +320,22 @@ class MeasureFilter(django_filters.FilterSet):
             else:
                 rows = list(queryset)
             options = [("", str(field.empty_label))] + [(row.pk, str(row)) for row in rows]
-            choices[name] = (PlainSelect.render_options(options), too_many)
+            choices[name] = (PlainSelect.render_options(options), too_many, None)
         # The short lists as (value, name) rows: model instances for 300 cities cost 3 ms.
+        # With them the rows a choice is validated against (``VocabularyChoiceField``): every
+        # topic and support type (a few dozen), and the city of the key, if there is one.
         for name in ("city", "topic", "support_type"):
             field = form.fields[name]
-            rows = field.queryset.values_list(field.to_field_name, "name")
+            options = field.queryset.values_list(field.to_field_name, "name")
+            rows = field.queryset.order_by()
+            if name == "city":
+                rows = rows.filter(slug=slug) if slug else rows.none()
+            names = concrete_names(rows.model)
+            value_at = names.index(field.to_field_name)
             choices[name] = (
-                PlainSelect.render_options([("", str(field.empty_label)), *rows]),
+                PlainSelect.render_options([("", str(field.empty_label)), *options]),
                 False,
+                {row[value_at]: row for row in rows.values_list(*names)},
             )
         return choices
 

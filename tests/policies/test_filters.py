@@ -191,3 +191,67 @@ def test_it_asks_for_a_city_first_when_there_are_too_many_choices(rows, monkeypa
     assert "请先选择城市" in filterset.form.fields["department"].help_text
     assert found  # the filter still applies
     assert all(department in m.departments.all() for m in found)
+
+
+# The city, topic and support type chosen, from the rows kept with the drop-downs' options.
+
+
+def page_filterset(query):
+    """A filter set as the list page makes one: its long choices limited, then validated."""
+    filterset = MeasureFilter(QueryDict(query), queryset=synthetic(), today=TODAY)
+    filterset.limit_long_choices()
+    return filterset
+
+
+def fields_of(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_the_chosen_city_topic_and_type_are_the_databases_rows_read_with_the_options(
+    rows, django_assert_num_queries
+):
+    from policies.models import City, SupportType, Topic
+
+    topic, support = Topic.objects.order_by("pk").last(), SupportType.objects.order_by("pk").last()
+    query = f"city={rows['a'].slug}&topic={topic.slug}&support_type={support.slug}"
+    page_filterset(query)  # the options and rows are now in the cache
+    filterset = page_filterset(query)
+    with django_assert_num_queries(0):
+        assert filterset.is_valid()
+    data = filterset.form.cleaned_data
+    for name, model, expected in (
+        ("city", City, rows["a"]),
+        ("topic", Topic, topic),
+        ("support_type", SupportType, support),
+    ):
+        assert type(data[name]) is model and not data[name].get_deferred_fields()
+        assert fields_of(data[name]) == fields_of(model.objects.get(pk=expected.pk))
+    # the filters then select as they did when the rows came from the database
+    _, from_database = run(query)
+    assert list(filterset.qs) == from_database
+
+
+def test_a_value_not_among_the_rows_is_asked_of_the_database_and_refused_as_before(rows):
+    from policies.models import Topic
+
+    filterset = page_filterset("city=no-such-city&topic=no-such-topic")
+    assert not filterset.is_valid()
+    assert set(filterset.errors) == {"city", "topic"}
+    assert "选择" in str(filterset.errors["city"]) and "选择" in str(filterset.errors["topic"])
+    # a topic added since the rows were read: the catalogue's revision moved, so new rows
+    new = Topic.objects.create(slug="t-new-topic", name="新主题", order=99)
+    filterset = page_filterset(f"topic={new.slug}")
+    assert filterset.is_valid() and filterset.form.cleaned_data["topic"] == new
+
+
+def test_without_the_options_read_the_choice_is_read_from_the_database(
+    rows, django_assert_num_queries
+):
+    """The JSON API renders no form: its filter set asks the database, one query a choice."""
+    from policies.models import Topic
+
+    topic = Topic.objects.order_by("pk").first()
+    filterset = MeasureFilter(QueryDict(f"topic={topic.slug}"), queryset=synthetic(), today=TODAY)
+    with django_assert_num_queries(1):
+        assert filterset.is_valid()
+    assert filterset.form.cleaned_data["topic"] == topic
