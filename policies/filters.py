@@ -326,16 +326,19 @@ class MeasureFilter(django_filters.FilterSet):
         # topic and support type (a few dozen), and the city of the key, if there is one.
         for name in ("city", "topic", "support_type"):
             field = form.fields[name]
-            options = field.queryset.values_list(field.to_field_name, "name")
-            rows = field.queryset.order_by()
+            names = concrete_names(field.queryset.model)
+            value_at, name_at = names.index(field.to_field_name), names.index("name")
             if name == "city":
-                rows = rows.filter(slug=slug) if slug else rows.none()
-            names = concrete_names(rows.model)
-            value_at = names.index(field.to_field_name)
+                options = list(field.queryset.values_list(field.to_field_name, "name"))
+                chosen = field.queryset.filter(slug=slug) if slug else field.queryset.none()
+                rows = list(chosen.values_list(*names))
+            else:  # a few dozen: the rows give the options too
+                rows = list(field.queryset.values_list(*names))
+                options = [(row[value_at], row[name_at]) for row in rows]
             choices[name] = (
                 PlainSelect.render_options([("", str(field.empty_label)), *options]),
                 False,
-                {row[value_at]: row for row in rows.values_list(*names)},
+                {row[value_at]: row for row in rows},
             )
         return choices
 
