@@ -301,7 +301,6 @@ class MeasureFilter(django_filters.FilterSet):
                 field.rows = rows
             if too_many:
                 field.help_text = _("选项较多，请先选择城市并查询，再选择此项。")
-                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
 
     def _long_choices(self, slug, selected) -> dict:
         form = self.form

@@ -70,7 +70,9 @@ def test_it_explains_a_bad_filter_next_to_the_field(client, catalogue):
     response = client.get(URL + "?status=whenever&q=补贴")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="id_status-error"' in html
+    # the error is next to the field, and the field names it for screen readers
+    assert 'id="id_status_error"' in html
+    assert re.search(r'<select name="status" [^>]*aria-describedby="id_status_error"', html)
     assert "选择一个有效的选项" in html
     assert titles(response)  # the valid part of the query still answers
 

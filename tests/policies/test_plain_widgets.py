@@ -123,3 +123,56 @@ def test_a_plain_drop_down_prints_what_djangos_prints(value, cached):
     plain_html = select.render("city", value, {"id": "id_city"})
     assert Elements(plain_html).found == Elements(django_html).found
     assert plain_html.count(" selected") == (value != "nowhere")
+
+
+# A field of the filter form as a whole: label, widget, help text, errors (partials/field.html).
+
+
+def flat(html) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+@pytest.mark.django_db
+def test_a_field_with_its_label_help_and_error_as_written_by_hand(catalogue, monkeypatch):
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+
+    from policies.filters import MeasureFilter
+    from policies.models import Measure
+
+    monkeypatch.setattr("policies.filters.CHOICE_LIMIT", 1)  # the documents' help text shows
+    filterset = MeasureFilter(
+        QueryDict("q=" + "长" * 101 + "&has_amount=on&document=0"), queryset=Measure.objects.all()
+    )
+    filterset.limit_long_choices()
+    assert not filterset.is_valid()
+    form = filterset.form
+
+    def field_html(field):
+        return render_to_string("partials/field.html", {"field": field})
+
+    assert flat(field_html(form["q"])) == (
+        '<div class="mb-3"><label class="form-label" for="id_q">关键词</label>'
+        f'<input type="search" name="q" value="{"长" * 101}" maxlength="100" class="form-control" '
+        'aria-invalid="true" aria-describedby="id_q_error" id="id_q">'
+        '<div class="invalid-feedback d-block" id="id_q_error">'
+        "确保该变量包含不超过 100 字符 (目前字符数 101)。</div></div>"
+    )
+    assert flat(field_html(form["has_amount"])) == (
+        '<div class="form-check mb-2">'
+        '<input type="checkbox" name="has_amount" class="form-check-input" id="id_has_amount" '
+        "checked>"
+        '<label class="form-check-label" for="id_has_amount">有明确支持金额</label></div>'
+    )
+    document = flat(field_html(form["document"]))
+    assert document.startswith(
+        '<div class="mb-3"><label class="form-label" for="id_document">政策文件</label><select '
+    )
+    assert document.endswith(
+        '</select><div class="form-text" id="id_document_helptext">'
+        "选项较多，请先选择城市并查询，再选择此项。</div>"
+        '<div class="invalid-feedback d-block" id="id_document_error">'
+        "选择一个有效的选项： 该选择不在可用的选项中。</div></div>"
+    )
+    # the drop-down names both for screen readers, by the ids they carry
+    assert 'aria-describedby="id_document_helptext id_document_error"' in document
