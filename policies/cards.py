@@ -24,16 +24,18 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from . import formatting, validity
+from . import formatting
 
 
 def badges_html(measure, today) -> SafeString:
     """The measure's validity on ``today``, and 免申即享 and 征求意见稿 where they apply (the
     document is read: pages load it with the measure)."""
-    status = validity.Status(measure.validity_status(today))
+    from .templatetags.catalogue import badge
+
+    status = badge(measure.validity_status(today))
     parts = [
-        f'<span class="badge {validity.BADGE_CSS[status]}" data-status="{status.value}">'
-        f"{escape(status.label)}</span>"
+        f'<span class="badge {status["css"]}" data-status="{status["status"]}">'
+        f"{escape(status['label'])}</span>"
     ]
     parts.append(
         f'<span class="badge text-bg-info">{escape(_("免申即享"))}</span>'
