@@ -4,12 +4,15 @@ measures."""
 
 import datetime
 import re
+from html import escape
 
 import pytest
 from django.template import Context, Template
 from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policies import validity
 from policies.cards import badges_html, card_html
@@ -190,3 +193,28 @@ def test_every_card_of_the_catalogue_shows_its_measures_facts(catalogue):
             assert f">{support.name}</span>" in html
         assert ("免申即享" in html) == measure.free_of_application
         assert ("data-exact" in html or 'class="money"' in html) == bool(measure.max_amount_yuan)
+
+
+def tags(html) -> list[str]:
+    return re.findall(r"<[^>]*>", str(html))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=40),
+    city=st.text(min_size=1, max_size=10),
+    document_title=st.text(min_size=1, max_size=40),
+    topic=st.text(min_size=1, max_size=10),
+)
+def test_whatever_the_catalogue_holds_a_card_prints_it_as_text(title, city, document_title, topic):
+    """Every text of a card that comes from the database is escaped: the card's tags are the
+    same as with plain words, and each text is there as ``html.escape`` writes it."""
+    measure = full_measure()
+    measure.title, measure.document.city.name = title, city
+    measure.document.title = document_title
+    measure.topic_list[0].name = topic
+    html = card_html(measure, TODAY, compare_form=True)
+    assert tags(html) == tags(card_html(full_measure(), TODAY, compare_form=True))
+    assert f'/">{escape(title)}</a></h3>' in html
+    assert f'mb-2">{escape(city)} · ' in html
+    assert f'/innovation/">{escape(topic)}</a>' in html
