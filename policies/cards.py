@@ -20,82 +20,142 @@ escapes the text it marks). Templates use the tags ``{% measure_card %}`` and
 holds a card written out by hand.
 """
 
-from django.utils.html import conditional_escape, escape
+import html as _html
+from functools import lru_cache
+
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import formatting
+from . import formatting, validity
+
+
+def text(value) -> str:
+    """A database text as HTML: what ``django.utils.html.escape`` writes (``html.escape``
+    of ``str()``), without its check for lazy arguments on every call — a card escapes a
+    dozen texts."""
+    return _html.escape(str(value))
+
+
+@lru_cache(maxsize=16)
+def labels(language) -> dict:
+    """The fixed parts of a card in ``language`` (the active one: the caller's
+    ``get_language()``), translated once per process: each validity badge, 免申即享, 征求意见稿,
+    最高 and 加入对比. Twenty cards asked for them a hundred times a page."""
+    from .templatetags.catalogue import badge
+
+    out = {}
+    for status in validity.Status:
+        found = badge(status)
+        out[status.value] = (
+            f'<span class="badge {found["css"]}" data-status="{found["status"]}">'
+            f"{text(found['label'])}</span>"
+        )
+    out["free"] = f'<span class="badge text-bg-info">{text(_("免申即享"))}</span>'
+    out["draft"] = f'<span class="badge text-bg-warning">{text(_("征求意见稿"))}</span>'
+    out["most"] = text(_("最高"))
+    out["compare"] = text(_("加入对比"))
+    return out
+
+
+class CardWriter:
+    """Writes the cards of one page on ``today``: the labels looked up once, each topic's and
+    support type's badge written once however many cards show it."""
+
+    def __init__(self, today):
+        self.today = today
+        self.language = get_language()
+        self.labels = labels(self.language)
+        self.topics = {}
+        self.supports = {}
+
+    def badges(self, measure) -> str:
+        labels = self.labels
+        return "\n".join(
+            (
+                labels[measure.validity_status(self.today)],
+                labels["free"] if measure.free_of_application else "",
+                labels["draft"] if measure.document.is_draft else "",
+            )
+        )
+
+    def topic(self, topic) -> str:
+        found = self.topics.get(topic.pk)
+        if found is None:
+            found = self.topics[topic.pk] = (
+                f'<a class="badge rounded-pill topic-badge" href="{text(topic.get_absolute_url())}">'
+                f"{text(topic.name)}</a>"
+            )
+        return found
+
+    def support(self, support) -> str:
+        found = self.supports.get(support.pk)
+        if found is None:
+            found = self.supports[support.pk] = (
+                f'<span class="badge rounded-pill support-badge">{text(support.name)}</span>'
+            )
+        return found
+
+    def card(self, measure, *, title_html=None, snippet_html=None, compare_form=False) -> str:
+        from .templatetags.catalogue import money
+
+        document = measure.document
+        title = conditional_escape(title_html) if title_html else text(measure.title)
+        html = [
+            '<article class="card measure-card mb-3">\n  <div class="card-body">\n'
+            f'    <h3 class="h5 card-title mb-1"><a href="{text(measure.get_absolute_url())}">'
+            f"{title}</a></h3>\n"
+            f'    <p class="small text-body-secondary mb-2">{text(document.city.name)} · '
+            f"{text(formatting.quote_title(document.title))}"
+            f"{text(formatting.article_label(measure.path))}</p>\n"
+        ]
+        if snippet_html:
+            html.append(
+                f'    <p class="mb-2 measure-snippet">{conditional_escape(snippet_html)}</p>\n'
+            )
+        html.append(
+            '    <div class="d-flex flex-wrap gap-1 align-items-center">\n'
+            f"      {self.badges(measure)}\n"
+        )
+        if measure.max_amount_yuan:
+            html.append(
+                f'      <span class="badge text-bg-light border">{self.labels["most"]} '
+                f"{money(measure.max_amount_yuan)}</span>\n"
+            )
+        html.append("      ")
+        html.extend(self.support(support) for support in measure.support_list)
+        html.extend(self.topic(topic) for topic in measure.topic_list)
+        html.append("\n    </div>\n")
+        if compare_form:
+            pk = int(measure.pk)  # an id, never a localised number ("1,234")
+            html.append(
+                '    <div class="form-check mt-2 no-print">\n'
+                f'      <input class="form-check-input" type="checkbox" name="m" value="{pk}" '
+                f'id="compare-{pk}" form="compare-form">\n'
+                f'      <label class="form-check-label" for="compare-{pk}">'
+                f"{self.labels['compare']}</label>\n"
+                "    </div>\n"
+            )
+        html.append("  </div>\n</article>\n")
+        return "".join(html)
 
 
 def badges_html(measure, today) -> SafeString:
     """The measure's validity on ``today``, and 免申即享 and 征求意见稿 where they apply (the
     document is read: pages load it with the measure)."""
-    from .templatetags.catalogue import badge
-
-    status = badge(measure.validity_status(today))
-    parts = [
-        f'<span class="badge {status["css"]}" data-status="{status["status"]}">'
-        f"{escape(status['label'])}</span>"
-    ]
-    parts.append(
-        f'<span class="badge text-bg-info">{escape(_("免申即享"))}</span>'
-        if measure.free_of_application
-        else ""
-    )
-    parts.append(
-        f'<span class="badge text-bg-warning">{escape(_("征求意见稿"))}</span>'
-        if measure.document.is_draft
-        else ""
-    )
-    return mark_safe("\n".join(parts))
+    return mark_safe(CardWriter(today).badges(measure))
 
 
 def card_html(
-    measure, today, *, title_html=None, snippet_html=None, compare_form=False
+    measure, today, *, title_html=None, snippet_html=None, compare_form=False, writer=None
 ) -> SafeString:
     """The card of ``measure`` (with ``document.city``, ``topic_list`` and ``support_list``
-    read, as ``policies.views.list_cards`` gives them) on ``today``."""
-    from .templatetags.catalogue import money
-
-    document = measure.document
-    title = conditional_escape(title_html) if title_html else escape(measure.title)
-    html = [
-        '<article class="card measure-card mb-3">\n  <div class="card-body">\n'
-        f'    <h3 class="h5 card-title mb-1"><a href="{escape(measure.get_absolute_url())}">'
-        f"{title}</a></h3>\n"
-        f'    <p class="small text-body-secondary mb-2">{escape(document.city.name)} · '
-        f"{escape(formatting.quote_title(document.title))}"
-        f"{escape(formatting.article_label(measure.path))}</p>\n"
-    ]
-    if snippet_html:
-        html.append(f'    <p class="mb-2 measure-snippet">{conditional_escape(snippet_html)}</p>\n')
-    html.append(
-        '    <div class="d-flex flex-wrap gap-1 align-items-center">\n'
-        f"      {badges_html(measure, today)}\n"
+    read, as ``policies.views.list_cards`` gives them) on ``today``; ``writer``, a page's
+    ``CardWriter`` for that day, shares its labels and badges between the page's cards."""
+    writer = writer or CardWriter(today)
+    return mark_safe(
+        writer.card(
+            measure, title_html=title_html, snippet_html=snippet_html, compare_form=compare_form
+        )
     )
-    if measure.max_amount_yuan:
-        html.append(
-            f'      <span class="badge text-bg-light border">{escape(_("最高"))} '
-            f"{money(measure.max_amount_yuan)}</span>\n"
-        )
-    html.append("      ")
-    for support in measure.support_list:
-        html.append(f'<span class="badge rounded-pill support-badge">{escape(support.name)}</span>')
-    for topic in measure.topic_list:
-        html.append(
-            f'<a class="badge rounded-pill topic-badge" href="{escape(topic.get_absolute_url())}">'
-            f"{escape(topic.name)}</a>"
-        )
-    html.append("\n    </div>\n")
-    if compare_form:
-        pk = int(measure.pk)  # an id, never a localised number ("1,234")
-        html.append(
-            '    <div class="form-check mt-2 no-print">\n'
-            f'      <input class="form-check-input" type="checkbox" name="m" value="{pk}" '
-            f'id="compare-{pk}" form="compare-form">\n'
-            f'      <label class="form-check-label" for="compare-{pk}">'
-            f"{escape(_('加入对比'))}</label>\n"
-            "    </div>\n"
-        )
-    html.append("  </div>\n</article>\n")
-    return mark_safe("".join(html))

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from policies import cards, formatting, validity
 
@@ -63,13 +64,19 @@ def validity_badge(item, today):
 def measure_card(context, measure, title_html=None, snippet_html=None, compare_form=False):
     """``{% measure_card measure %}``: a measure's result card on the page's ``today``
     (``policies.cards.card_html``; the list passes its search's ``title_html`` and
-    ``snippet_html`` and asks for the comparison box with ``compare_form=True``)."""
+    ``snippet_html`` and asks for the comparison box with ``compare_form=True``). The cards
+    of one template share one ``CardWriter``."""
+    today = context["today"]
+    writer = context.render_context.get(cards.CardWriter)
+    if writer is None or writer.today != today or writer.language != get_language():
+        writer = context.render_context[cards.CardWriter] = cards.CardWriter(today)
     return cards.card_html(
         measure,
-        context["today"],
+        today,
         title_html=title_html,
         snippet_html=snippet_html,
         compare_form=compare_form,
+        writer=writer,
     )
 
 
