@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from policies import cards, formatting, validity
+from policies import cards, filters, formatting, validity
 
 register = template.Library()
 
@@ -140,3 +140,10 @@ def pick(mapping, key):
 def timeuntil_days(date, today):
     """Whole days from ``today`` until ``date`` (0 on the day itself)."""
     return (date - today).days
+
+
+@register.simple_tag
+def filter_field(field):
+    """``{% filter_field filter.form.q %}``: a field of the list's filter form with its label,
+    help text and errors (``policies.filters.field_html``)."""
+    return filters.field_html(field)

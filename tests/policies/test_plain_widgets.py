@@ -125,7 +125,7 @@ def test_a_plain_drop_down_prints_what_djangos_prints(value, cached):
     assert plain_html.count(" selected") == (value != "nowhere")
 
 
-# A field of the filter form as a whole: label, widget, help text, errors (partials/field.html).
+# A field of the filter form as a whole: label, widget, help text, errors (filters.field_html).
 
 
 def flat(html) -> str:
@@ -135,9 +135,8 @@ def flat(html) -> str:
 @pytest.mark.django_db
 def test_a_field_with_its_label_help_and_error_as_written_by_hand(catalogue, monkeypatch):
     from django.http import QueryDict
-    from django.template.loader import render_to_string
 
-    from policies.filters import MeasureFilter
+    from policies.filters import MeasureFilter, field_html
     from policies.models import Measure
 
     monkeypatch.setattr("policies.filters.CHOICE_LIMIT", 1)  # the documents' help text shows
@@ -147,9 +146,6 @@ def test_a_field_with_its_label_help_and_error_as_written_by_hand(catalogue, mon
     filterset.limit_long_choices()
     assert not filterset.is_valid()
     form = filterset.form
-
-    def field_html(field):
-        return render_to_string("partials/field.html", {"field": field})
 
     assert flat(field_html(form["q"])) == (
         '<div class="mb-3"><label class="form-label" for="id_q">关键词</label>'
