@@ -255,3 +255,29 @@ def test_without_the_options_read_the_choice_is_read_from_the_database(
     with django_assert_num_queries(1):
         assert filterset.is_valid()
     assert filterset.form.cleaned_data["topic"] == topic
+
+
+def test_each_filter_set_has_filters_and_fields_of_its_own():
+    """The form class is made once (``MeasureFilter.get_form_class``) and the filters are
+    copied shallowly (``FilterCopies``): what one request sets on its filters, fields and
+    widgets is never seen by another, and each method filter calls its own filter set."""
+    one = MeasureFilter(QueryDict("q=补贴&city=anshan"), queryset=Measure.objects.all())
+    two = MeasureFilter(QueryDict("q=贴息"), queryset=Measure.objects.all())
+    assert one.get_form_class() is two.get_form_class()
+    for name in MeasureFilter.base_filters:
+        assert one.filters[name] is not two.filters[name]
+        assert one.filters[name] is not MeasureFilter.base_filters[name]
+        assert one.filters[name].parent is one and two.filters[name].parent is two
+        assert one.form.fields[name] is not two.form.fields[name]
+        assert one.form.fields[name].widget is not two.form.fields[name].widget
+    # a method filter resolves its method on its own filter set
+    assert one.filters["q"].filter.f is one.filters["q"]
+    assert one.filters["q"].filter.method.__self__ is one
+    assert two.filters["city"].filter.method.__self__ is two
+    one.form.fields["city"].widget.options_html = "<option>x</option>"
+    one.form.fields["document"].help_text = "仅此一处"
+    assert two.form.fields["city"].widget.options_html is None
+    assert two.form.fields["document"].help_text == ""
+    assert one.form["q"].value() == "补贴" and two.form["q"].value() == "贴息"
+    # the class's fields come styled, as every form's do
+    assert 'type="search"' in str(two.form["q"]) and 'class="form-select"' in str(two.form["city"])
