@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, router
-from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -255,21 +255,50 @@ def page_compared(*ids):
 
 
 @compiled
-def page_card_topics(*ids):
-    return Topic.objects.filter(measures__in=ids).annotate(card_measure=F("measures"))
+def page_card_topic_ids(*ids):
+    return Measure.topics.through.objects.filter(measure_id__in=ids).values_list(
+        "measure_id", "topic_id"
+    )
 
 
 @compiled
-def page_card_support_types(*ids):
-    return SupportType.objects.filter(measures__in=ids).annotate(card_measure=F("measures"))
+def page_card_support_type_ids(*ids):
+    return Measure.support_types.through.objects.filter(measure_id__in=ids).values_list(
+        "measure_id", "supporttype_id"
+    )
 
 
-def list_cards(ids, *, whole=False) -> dict:
+_vocabulary = (None, {}, {})
+
+
+def forget_vocabulary() -> None:
+    global _vocabulary
+    _vocabulary = (None, {}, {})
+
+
+def vocabulary(revision=None) -> tuple[dict, dict]:
+    """Every topic and every support type by id, in their own order (a few dozen rows), read
+    once per catalogue revision and process (``None``: read now, not kept): the cards of a
+    page share them, read-only, instead of each loading its own copies (seventy instances a
+    page of twenty). Like the pages this process keeps (``portal.pagecache.local_pages``),
+    they are as fresh as the revision: every change to a topic or type bumps it."""
+    global _vocabulary
+    kept, topics, support_types = _vocabulary
+    if kept != revision or revision is None:
+        topics = {topic.pk: topic for topic in Topic.objects.all()}
+        support_types = {support.pk: support for support in SupportType.objects.all()}
+        if revision is not None:
+            _vocabulary = (revision, topics, support_types)
+    return topics, support_types
+
+
+def list_cards(ids, *, revision=None, whole=False) -> dict:
     """The public measures among ``ids`` (a page's), by id, with what a result card shows
     (``policies.cards.card_html``): the document and city (joined, without the documents'
     full texts), and the topics and support types as plain lists, ``topic_list`` and
     ``support_list``, in the topics' and types' own order — the one way every page with cards
-    reads them (lists, searches, topics, departments, the comparison).
+    reads them (lists, searches, topics, departments, the comparison). The topics and types
+    are those of the catalogue's ``revision`` (``vocabulary``); only the links are read.
 
     Three queries, compiled once per process (``portal.compiled``) for a page of ``PAGE_SIZE``
     ids, a shorter page padded with 0 (no measure's id): built through the ORM and the
@@ -278,19 +307,27 @@ def list_cards(ids, *, whole=False) -> dict:
     Unordered: the caller puts the cards in the page's order. A card reads only its columns
     (``CARD_FIELDS``); ``whole`` reads whole rows (the comparison's)."""
     cards = page_compared if whole else page_cards
+    topics, support_types = vocabulary(revision)
+    topic_order = {pk: n for n, pk in enumerate(topics)}
+    support_order = {pk: n for n, pk in enumerate(support_types)}
     found = {}
     for start in range(0, len(ids), PAGE_SIZE):
         chunk = [int(pk) for pk in ids[start : start + PAGE_SIZE]]
         chunk += [0] * (PAGE_SIZE - len(chunk))
         measures = {measure.pk: measure for measure in cards(*chunk)}
-        for measure in measures.values():
-            measure.topic_list, measure.support_list = [], []
-        for topic in page_card_topics(*chunk):
-            if topic.card_measure in measures:
-                measures[topic.card_measure].topic_list.append(topic)
-        for support in page_card_support_types(*chunk):
-            if support.card_measure in measures:
-                measures[support.card_measure].support_list.append(support)
+        links = {pk: ([], []) for pk in measures}
+        for measure_id, topic_id in page_card_topic_ids(*chunk):
+            if measure_id in links and topic_id in topics:
+                links[measure_id][0].append(topic_id)
+        for measure_id, support_id in page_card_support_type_ids(*chunk):
+            if measure_id in links and support_id in support_types:
+                links[measure_id][1].append(support_id)
+        for pk, measure in measures.items():
+            topic_ids, support_ids = links[pk]
+            measure.topic_list = [topics[t] for t in sorted(topic_ids, key=topic_order.get)]
+            measure.support_list = [
+                support_types[t] for t in sorted(support_ids, key=support_order.get)
+            ]
         found.update(measures)
     return found
 
@@ -319,7 +356,7 @@ def card_page(request, ids, count=None):
     (``list_cards``), in that order."""
     page = paginate(request, ids, count=count)
     chosen = [row[0] for row in page.object_list]
-    found = list_cards(chosen)
+    found = list_cards(chosen, revision=catalogue_revision(request))
     page.object_list = [found[pk] for pk in chosen if pk in found]
     return page
 
@@ -351,7 +388,7 @@ def result_page(request, filterset):
         count = len(rows)
     page = paginate(request, rows, count=count)
     ranks = {row[0]: row[1] if query else 0 for row in page.object_list}
-    found = list_cards(list(ranks))
+    found = list_cards(list(ranks), revision=catalogue_revision(request))
     page.object_list = [found[pk] for pk in ranks if pk in found]
     for measure in page.object_list:
         measure.search_rank = ranks[measure.pk]
@@ -859,7 +896,7 @@ def compare(request):
     if any(value.strip() and positive_int(value) is None for value in given):
         messages.warning(request, _("链接中有无效的措施编号，已忽略。"))
     # the columns follow the order of the link
-    found = list_cards(ids, whole=True)
+    found = list_cards(ids, revision=catalogue_revision(request), whole=True)
     measures = [found[pk] for pk in ids if pk in found]
     prefetch_related_objects(measures, department_links())
     chosen = [measure.pk for measure in measures]

@@ -20,7 +20,9 @@ Django's own ``ModelIterable`` does (``select_related``, ``defer`` and annotatio
 included). So the arguments are ids (ints), each reaching the SQL once as a parameter,
 unchanged: compared with ``=``. Anything else (``None``, a list for ``__in``, an id used
 twice or rewritten by its lookup) is refused, never run wrongly. The queryset must yield
-model instances: no ``values()``, ``prefetch_related`` or ``extra()``.
+model instances, or tuples of columns (``values_list()`` of fields, neither ``flat`` nor
+``named``, which then gives a list of tuples): no ``values()``, ``prefetch_related`` or
+``extra()``.
 
 The query counts of the tests see these statements like any other: they run on the
 connection's cursor.
@@ -30,7 +32,7 @@ import threading
 from functools import wraps
 
 from django.db import connections, router
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 # Sentinel values: distinct, never an id, and within a 32-bit integer column's range (Django
 # compiles a comparison with a value beyond a column's range to no SQL at all).
@@ -58,16 +60,22 @@ class Compiled:
         self.sql = sql
         self.params = list(params)
         self.positions = positions
-        klass_info, select = compiler.klass_info, compiler.select
+        select = compiler.select
+        self.converters = list(
+            compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
+        )
+        self.model = None  # rows as tuples (values_list)
+        if queryset._iterable_class is ValuesListIterable:
+            if queryset.query.annotation_select or len(queryset._fields) != compiler.col_count:
+                raise ValueError("compiled: values_list() of plain fields only")
+            return
+        klass_info = compiler.klass_info
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
         self.model_slice = slice(fields[0], fields[-1] + 1)
         self.init_list = [column[0].target.attname for column in select[self.model_slice]]
         self.populators = get_related_populators(klass_info, select, alias)
         self.annotations = list(compiler.annotation_col_map.items())
-        self.converters = list(
-            compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
-        )
 
     def run(self, values) -> list:
         params = list(self.params)
@@ -86,6 +94,9 @@ class Compiled:
                     for converter in converters:
                         value = converter(value, expression, connection)
                     row[position] = value
+            if self.model is None:
+                found.append(tuple(row))
+                continue
             obj = self.model.from_db(self.alias, self.init_list, row[self.model_slice])
             for populator in self.populators:
                 populator.populate(row, obj)
@@ -112,10 +123,12 @@ def compiled(build):
             with lock:
                 sentinels = [_SENTINEL_BASE - n for n in range(len(ids))]
                 queryset = build(*sentinels)
-                if queryset._iterable_class is not ModelIterable or (
+                if queryset._iterable_class not in (ModelIterable, ValuesListIterable) or (
                     queryset._prefetch_related_lookups
                 ):
-                    raise ValueError("compiled: the queryset must yield model instances")
+                    raise ValueError(
+                        "compiled: the queryset must yield model instances or values_list() rows"
+                    )
                 found = statements.get(queryset.db)
                 if found is None:
                     found = statements[queryset.db] = Compiled(queryset, sentinels, queryset.db)

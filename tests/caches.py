@@ -1,11 +1,14 @@
 """Empty every cache the portal keeps: Django's (pages, counts, throttles) and the pages a
-process keeps in front of it (``portal.pagecache.local_pages``)."""
+process keeps in front of it (``portal.pagecache.local_pages``), and the topics and support
+types its cards share (``policies.views.vocabulary``)."""
 
 from django.core.cache import cache
 
+from policies.views import forget_vocabulary
 from portal.pagecache import local_pages
 
 
 def clear_caches():
     cache.clear()
     local_pages.clear()
+    forget_vocabulary()

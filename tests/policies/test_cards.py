@@ -181,7 +181,7 @@ def test_every_card_of_the_catalogue_shows_its_measures_facts(catalogue):
     """The imported catalogue's cards, read as the pages read them: each names its measure,
     links it and its topics, shows its support types, and carries its status."""
     ids = list(Measure.objects.values_list("pk", flat=True))
-    found = list_cards(ids)
+    found = list_cards(ids, whole=True)
     assert len(found) == len(ids) > 20
     for measure in found.values():
         html = card_html(measure, TODAY)

@@ -25,10 +25,12 @@ pytestmark = pytest.mark.django_db
 
 # page name → (most queries allowed, URL builder). Pages stored by the page cache
 # (``portal.pagecache``) read the catalogue's revision first (its key): counted here, where
-# each page is rendered (a miss); a hit runs that one query.
+# each page is rendered (a miss); a hit runs that one query. Pages with result cards read the
+# topics and support types the cards share (``policies.views.vocabulary``, two queries) the
+# first time a process renders cards for a catalogue revision: counted here too.
 PAGES = {
     "home": (10, lambda ctx: reverse("home")),
-    "measure_list": (12, lambda ctx: reverse("policies:measure_list")),
+    "measure_list": (14, lambda ctx: reverse("policies:measure_list")),
     "measure_list_filtered": (
         14,
         lambda ctx: (
@@ -36,14 +38,14 @@ PAGES = {
             + "?q=补贴&city=anshan&status=in_force&has_amount=on&sort=amount&topic=consumption"
         ),
     ),
-    "measure_list_page_2": (12, lambda ctx: reverse("policies:measure_list") + "?page=2"),
+    "measure_list_page_2": (14, lambda ctx: reverse("policies:measure_list") + "?page=2"),
     "measure": (11, lambda ctx: ctx["measure"].get_absolute_url()),  # +1: its main topic
     # +1: the measures' responsible departments (their 责任单位 line, where notes may point)
     "document": (5, lambda ctx: ctx["document"].get_absolute_url()),
     "document_source": (4, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),
     "city": (6, lambda ctx: reverse("policies:city", args=["anshan"])),
     # +1: the contact persons the documents name, with their measures
-    "department": (9, lambda ctx: ctx["department"].get_absolute_url()),
+    "department": (11, lambda ctx: ctx["department"].get_absolute_url()),
     "topic": (13, lambda ctx: reverse("policies:topic", args=["consumption"])),
     # the Atom feeds (revision, city or topic, the newest measures with their documents)
     "feed_city": (3, lambda ctx: reverse("feeds:city", args=["anshan"])),
@@ -53,7 +55,7 @@ PAGES = {
     "sitemap": (6, lambda ctx: reverse("sitemap")),
     "sitemap_measures": (3, lambda ctx: reverse("sitemap_section", args=["measures"])),
     "compare": (
-        5,
+        7,
         lambda ctx: reverse("policies:compare") + "?" + "&".join(f"m={pk}" for pk in ctx["four"]),
     ),
     "api_documents": (2, lambda ctx: reverse("api:documents")),
@@ -117,6 +119,35 @@ def test_it_runs_a_constant_number_of_queries(client, ctx, name, django_assert_m
     with django_assert_max_num_queries(bound):
         response = client.get(url(ctx))
     assert response.status_code == 200
+
+
+def test_cards_read_the_topics_and_types_once_per_revision(client, ctx):
+    """The topics and support types of the cards are read by the first page with cards after
+    the catalogue changes; the next one (another page, or the same one rendered afresh) reads
+    only the cards' links."""
+    from tests.caches import clear_caches
+
+    url = reverse("policies:measure_list")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"] for query in captured]
+
+    first = queries()
+    clear_caches()  # the page and the process's topics and types: read again
+    again = queries()
+    from django.core.cache import cache
+
+    from portal.pagecache import local_pages
+
+    cache.clear()  # the page only: rendered afresh, with the topics and types kept
+    local_pages.clear()
+    warm = queries()
+    assert len(again) == len(first) and len(warm) == len(first) - 2
+    assert sum('FROM "policies_topic"' in sql for sql in first) > sum(
+        'FROM "policies_topic"' in sql for sql in warm
+    )
 
 
 # A revised document's pages: one query more each (its earlier versions; the measure's

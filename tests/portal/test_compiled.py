@@ -140,6 +140,14 @@ def test_one_statement_a_call_built_and_compiled_once(catalogue):
         (lambda pk: Measure.objects.filter(pk=pk, document_id=pk), ValueError),  # twice
         (lambda pk: Measure.objects.filter(pk__gte=0), ValueError),  # not used
         (lambda pk: Measure.objects.filter(pk=pk).values("title"), ValueError),
+        (lambda pk: Measure.objects.filter(pk=pk).values_list("pk", flat=True), ValueError),
+        (lambda pk: Measure.objects.filter(pk=pk).values_list("pk", named=True), ValueError),
+        (
+            lambda pk: (
+                Measure.objects.filter(pk=pk).annotate(n=Count("topics")).values_list("pk", "n")
+            ),
+            ValueError,
+        ),
         (lambda pk: Measure.objects.filter(pk=pk).prefetch_related("topics"), ValueError),
         # columns the ordering adds to a DISTINCT select
         (
@@ -167,3 +175,19 @@ def test_rows_written_after_the_first_call_are_read(catalogue):
         document=document, measure=measure, garbled="测式", correction="测试", reason="测试"
     )
     assert note in measure_notes(measure.pk)
+
+
+def test_values_list_rows_are_the_orms_tuples(catalogue):
+    """``values_list()`` of fields compiles to the rows the ORM gives, as tuples, converters
+    applied (a date, a JSON list)."""
+
+    @compiled
+    def columns(pk):
+        return Measure.objects.filter(document_id=pk).values_list("pk", "valid_until", "path")
+
+    for document in PolicyDocument.objects.all():
+        expected = list(
+            Measure.objects.filter(document_id=document.pk).values_list("pk", "valid_until", "path")
+        )
+        assert columns(document.pk) == expected
+    assert any(row[2] for row in columns(PolicyDocument.objects.first().pk))
