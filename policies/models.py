@@ -376,6 +376,13 @@ class PolicyDocument(RetirementFields, ValidityFields):
         verbose_name_plural = _("政策文件")
         ordering = ["city", "-issued_on", "source"]
         default_manager_name = "all_objects"
+        indexes = [
+            # The drafts (a draft's measures are never in force): the 有效 filter asks for
+            # them on every list. Without it SQLite built a temporary index over the
+            # documents for each query: a count of one topic's measures in force took
+            # 1.8 ms at the bench's 100,000 measures, with it 0.8 ms (2026-12-03).
+            models.Index(fields=["status", "retired_at"], name="policydocument_status"),
+        ]
 
     def __str__(self):
         return self.title
