@@ -372,9 +372,9 @@ def result_page(request, filterset):
     from policies.search import count_in_index, indexed, query_terms
 
     query = filterset.query
-    listing = filterset.listing()
+    listing = filterset.listing_ids()
     if listing is not None:  # no search words: the facet rows' index, a page and a count
-        page = card_page(request, listing.values_list("measure_id"))
+        page = card_page(request, listing)
         for measure in page.object_list:
             measure.search_rank = 0
         return page

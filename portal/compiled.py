@@ -28,9 +28,11 @@ The query counts of the tests see these statements like any other: they run on t
 connection's cursor.
 """
 
+import datetime
 import threading
 from functools import wraps
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -136,3 +138,133 @@ def compiled(build):
         return found.run(ids)
 
     return run
+
+
+# -- lists: a query of several values, compiled once per shape -----------------------------
+
+_REFUSED = object()
+
+
+def _sentinels(values: dict, base: int) -> dict:
+    """Stand-ins for ``values``, distinct from each other and from any real value: ids near
+    the top of a 32-bit column's range (Django compiles a comparison beyond a column's range,
+    a negative id with a positive-integer column, to no SQL), dates in the 11th century."""
+    out = {}
+    for n, (name, value) in enumerate(sorted(values.items())):
+        if type(value) is int:
+            out[name] = 2_000_000_000 + base + n
+        elif type(value) is datetime.date:
+            out[name] = datetime.date(1000 + base // 1000, 1, 1) + datetime.timedelta(days=n)
+        else:
+            raise TypeError(f"compiled: {name}={value!r} is neither an id nor a date")
+    return out
+
+
+class ListStatement:
+    """The SQL of a list's rows (one column, in order) and of their count, compiled from the
+    queryset ``build(values)`` gives with stand-ins for ``values`` (ids and dates), where each
+    value may reach the SQL any number of times, as itself or, a date, as its ISO text.
+
+    ``build`` must let the shape alone decide the statement, never a value. Compiled twice,
+    with two sets of stand-ins (even ids and odd, dates a year apart): the statements must
+    be the same, and the parameters differ exactly where a stand-in stands, each as the one
+    set and the other; anything else — a statement that changed with the values, or a
+    parameter worked out from a value (``today`` + 60 days) — is refused (``compile``
+    returns None)."""
+
+    def __init__(self, sql, params, slots, alias):
+        self.sql, self.params, self.slots, self.alias = sql, params, slots, alias
+        self.count_sql = f"SELECT COUNT(*) FROM ({_unordered(sql)}) counted"
+
+    @classmethod
+    def compile(cls, build, values, alias):
+        first, second = _sentinels(values, 0), _sentinels(values, 1001)  # even, odd
+        compiled_pair = []
+        for stand_ins in (first, second):
+            queryset = build(stand_ins)
+            if queryset._iterable_class is not ValuesListIterable or len(queryset._fields) != 1:
+                raise ValueError("compiled: a list is values_list() of one column")
+            try:
+                compiled_pair.append(queryset.query.get_compiler(using=alias).as_sql())
+            except (EmptyResultSet, FullResultSet):
+                return None
+        (sql, params), (other_sql, other_params) = compiled_pair
+        if sql != other_sql or len(params) != len(other_params):
+            return None
+        slots = []
+        for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
+            if one == two:
+                continue
+            for name in values:
+                if one == first[name] and two == second[name]:
+                    slots.append((position, name, False))
+                    break
+                if one == str(first[name]) and two == str(second[name]):
+                    slots.append((position, name, True))
+                    break
+            else:
+                return None  # worked out from a value: not a value itself
+        if {name for _position, name, _text in slots} != set(values):
+            return None  # a value that reached no parameter
+        return cls(sql, list(params), slots, alias)
+
+    def _params(self, values) -> list:
+        params = list(self.params)
+        for position, name, text in self.slots:
+            params[position] = str(values[name]) if text else values[name]
+        return params
+
+    def count(self, values) -> int:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.count_sql, self._params(values))
+            return cursor.fetchone()[0]
+
+    def rows(self, values, offset: int, limit: int) -> list[tuple]:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(
+                f"{self.sql} LIMIT {int(limit)} OFFSET {int(offset)}", self._params(values)
+            )
+            return cursor.fetchall()
+
+
+def _unordered(sql: str) -> str:
+    """The statement without its final ORDER BY (a count needs no order)."""
+    head, found, tail = sql.rpartition(" ORDER BY ")
+    return head if found and ")" not in tail else sql
+
+
+class CompiledList:
+    """``build(values)``'s rows as a sliceable, countable list, the SQL compiled once per
+    ``shape`` (what decides the statement: which filters, which order) and database; a shape
+    that cannot be compiled faithfully (``ListStatement``) is run through the ORM each time.
+    What ``django.core.paginator.Paginator`` takes: ``count()`` and ``[start:stop]``."""
+
+    _statements: dict = {}
+    _lock = threading.Lock()
+    ordered = True
+
+    def __init__(self, shape, build, values: dict, model):
+        alias = router.db_for_read(model)
+        key = (alias, shape)
+        statement = self._statements.get(key)
+        if statement is None:
+            with self._lock:
+                statement = self._statements.get(key)
+                if statement is None:
+                    statement = ListStatement.compile(build, values, alias) or _REFUSED
+                    self._statements[key] = statement
+        self.statement = None if statement is _REFUSED else statement
+        self.build, self.values = build, values
+
+    def count(self) -> int:
+        if self.statement is None:
+            return self.build(self.values).count()
+        return self.statement.count(self.values)
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice) or page.step is not None:
+            raise TypeError("a CompiledList is read by pages: [start:stop]")
+        start, stop = page.start or 0, page.stop
+        if self.statement is None:
+            return list(self.build(self.values)[start:stop])
+        return self.statement.rows(self.values, start, stop - start)

@@ -5,7 +5,7 @@ first; and what it cannot compile faithfully it refuses."""
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 
 from policies.models import (
@@ -191,3 +191,45 @@ def test_values_list_rows_are_the_orms_tuples(catalogue):
         )
         assert columns(document.pk) == expected
     assert any(row[2] for row in columns(PolicyDocument.objects.first().pk))
+
+
+def test_a_list_statement_takes_ids_and_dates_wherever_they_reach_the_sql(catalogue):
+    """``ListStatement``: a value used twice and a date are put in at every place they stand;
+    a value that changes the statement, or a parameter worked out from a value, is refused."""
+    import datetime
+
+    from portal.compiled import ListStatement
+
+    def build(values):
+        return (
+            Measure.objects.filter(document_id=values["document"])
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=values["today"]))
+            .exclude(chapter_id=values["document"])  # the same value a second time
+            .order_by("position", "pk")
+            .values_list("pk")
+        )
+
+    document = PolicyDocument.objects.first()
+    today = datetime.date(2025, 6, 30)
+    values = {"document": document.pk, "today": today}
+    statement = ListStatement.compile(build, values, "default")
+    assert statement is not None and len(statement.slots) == 3
+    expected = list(build(values).values_list("pk", flat=True))
+    assert expected and statement.count(values) == len(expected)
+    assert [row[0] for row in statement.rows(values, 0, 1000)] == expected
+    assert [row[0] for row in statement.rows(values, 2, 3)] == expected[2:5]
+    later = {"document": document.pk, "today": datetime.date(2099, 1, 1)}
+    assert statement.count(later) == build(later).count()
+
+    def derived(values):
+        soon = values["today"] + datetime.timedelta(days=60)
+        return Measure.objects.filter(valid_until__lte=soon).values_list("pk")
+
+    assert ListStatement.compile(derived, {"today": today}, "default") is None
+
+    def shaped(values):  # the id decides the SQL: compiled, it would be wrong
+        if values["document"] % 2:
+            return Measure.objects.filter(document_id=values["document"]).values_list("pk")
+        return Measure.objects.filter(chapter_id=values["document"]).values_list("pk")
+
+    assert ListStatement.compile(shaped, {"document": 1}, "default") is None
