@@ -559,6 +559,54 @@ class MeasureFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return not any(data.get(name) for name in self.filters if name not in ("q", "sort"))
 
+    def search_ids(self):
+        """For a search of the whole catalogue by words the index tables answer (two or four
+        characters), best first: (its (id, rank) rows, its matches' ids) as
+        ``portal.compiled.CompiledList`` — the page's rows and the count — compiled once per
+        shape (how many words, of which lengths), the words put in. ``None`` for any other
+        search (``qs`` then): another filter, another order, a word of other length.
+        A first-asked search page spent about 1.1 ms on its rows and count through the ORM,
+        0.15 ms compiled (in-process, the bench's 10,000 measures, medians of 300 pages,
+        2026-12-03)."""
+        from policies.search import (
+            indexed,
+            matches_in_index,
+            order_by_terms,
+            query_terms,
+            search_terms,
+        )
+        from portal.compiled import CompiledList
+
+        if not self.searches_only() or self.form.cleaned_data.get("sort") not in (
+            "",
+            None,
+            Sort.RELEVANCE,
+        ):
+            return None
+        terms = query_terms(self.query)
+        if not terms or not all(indexed(term) for term in terms):
+            return None
+        shape = tuple(len(term) for term in terms)
+        values = {f"t{n}": term for n, term in enumerate(terms)}
+
+        def given_terms(given):
+            return [given[f"t{n}"] for n in range(len(shape))]
+
+        def ranked(given):
+            chosen = given_terms(given)
+            found = search_terms(Measure.objects.all(), chosen)
+            return order_by_terms(found, chosen).values_list("pk", "search_rank")
+
+        return (
+            CompiledList(("measure-search", shape), ranked, values, Measure),
+            CompiledList(
+                ("measure-search-count", shape),
+                lambda given: matches_in_index(given_terms(given)),
+                values,
+                Measure,
+            ),
+        )
+
 
 MeasureFilter.base_filters = FilterCopies(MeasureFilter.base_filters)
 

@@ -277,7 +277,11 @@ def search_measures(queryset: QuerySet, query: str | None) -> QuerySet:
     """The measures of ``queryset`` containing every term of ``query``, annotated with
     ``search_rank`` (higher is better). An empty query returns the queryset, ranked 0.
     Order the result with ``order_by_rank``."""
-    terms = query_terms(query)
+    return search_terms(queryset, query_terms(query))
+
+
+def search_terms(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """``search_measures`` of the query's ``terms`` (``query_terms``)."""
     if not terms:
         return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
     rank = None
@@ -304,7 +308,11 @@ def order_by_rank(queryset: QuerySet, query: str | None) -> QuerySet:
     With one indexed term (two or four characters) this is the order of its (gram, score,
     measure) index, so the database reads a page's rows off the index and stops: no sort,
     however many match."""
-    terms = query_terms(query)
+    return order_by_terms(queryset, query_terms(query))
+
+
+def order_by_terms(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """``order_by_rank`` of the query's ``terms``."""
     if len(terms) == 1 and indexed(terms[0]):
         alias = f"{PAIR_ALIAS}0"
         return queryset.order_by(F(f"{alias}__score").desc(), F(f"{alias}__measure_id").asc())
@@ -318,12 +326,19 @@ def count_in_index(query: str | None) -> int | None:
     terms = query_terms(query)
     if not terms or not all(indexed(term) for term in terms):
         return None
+    return matches_in_index(terms).count()
+
+
+def matches_in_index(terms: list[str]) -> QuerySet:
+    """The ids of the measures having every one of ``terms`` (all indexed), from the index
+    tables alone."""
     having = [
-        INDEXES[len(term)].model.objects.filter(gram=term).values("measure_id") for term in terms
+        INDEXES[len(term)].model.objects.filter(gram=term).values_list("measure_id")
+        for term in terms
     ]
     if len(having) == 1:
-        return having[0].count()
-    return having[0].intersection(*having[1:]).count()
+        return having[0]
+    return having[0].intersection(*having[1:])
 
 
 def _indexed(queryset, term, alias):

@@ -378,14 +378,19 @@ def result_page(request, filterset):
         for measure in page.object_list:
             measure.search_rank = 0
         return page
-    queryset = filterset.qs
-    rows = queryset.values_list("pk", "search_rank") if query else queryset.values_list("pk")
-    count = None
-    if query and filterset.searches_only():
-        count = count_in_index(query)
-    if count is None and query and not all(indexed(term) for term in query_terms(query)):
-        rows = plain_rows(rows)
-        count = len(rows)
+    searched = filterset.search_ids() if query else None
+    if searched is not None:  # words of the index tables only: compiled, a page and a count
+        rows, matches = searched
+        count = matches.count()
+    else:
+        queryset = filterset.qs
+        rows = queryset.values_list("pk", "search_rank") if query else queryset.values_list("pk")
+        count = None
+        if query and filterset.searches_only():
+            count = count_in_index(query)
+        if count is None and query and not all(indexed(term) for term in query_terms(query)):
+            rows = plain_rows(rows)
+            count = len(rows)
     page = paginate(request, rows, count=count)
     ranks = {row[0]: row[1] if query else 0 for row in page.object_list}
     found = list_cards(list(ranks), revision=catalogue_revision(request))

@@ -148,22 +148,29 @@ _REFUSED = object()
 def _sentinels(values: dict, base: int) -> dict:
     """Stand-ins for ``values``, distinct from each other and from any real value: ids near
     the top of a 32-bit column's range (Django compiles a comparison beyond a column's range,
-    a negative id with a positive-integer column, to no SQL), dates in the 11th century."""
+    a negative id with a positive-integer column, to no SQL), dates in the 11th century,
+    texts (search terms) of as many private-use characters."""
     out = {}
     for n, (name, value) in enumerate(sorted(values.items())):
         if type(value) is int:
             out[name] = 2_000_000_000 + base + n
         elif type(value) is datetime.date:
             out[name] = datetime.date(1000 + base // 1000, 1, 1) + datetime.timedelta(days=n)
+        elif type(value) is str and 0 < len(value) <= 32:
+            # as long as the value (a search term's length decides its index table), of
+            # characters from Unicode's private use area, which no text of the catalogue has
+            start = 0xE000 + (base // 1000) * 0x1000 + n * 32
+            out[name] = "".join(chr(start + i) for i in range(len(value)))
         else:
-            raise TypeError(f"compiled: {name}={value!r} is neither an id nor a date")
+            raise TypeError(f"compiled: {name}={value!r} is not an id, a date or a short text")
     return out
 
 
 class ListStatement:
-    """The SQL of a list's rows (one column, in order) and of their count, compiled from the
-    queryset ``build(values)`` gives with stand-ins for ``values`` (ids and dates), where each
-    value may reach the SQL any number of times, as itself or, a date, as its ISO text.
+    """The SQL of a list's rows (``values_list()`` tuples, in order) and of their count,
+    compiled from the queryset ``build(values)`` gives with stand-ins for ``values`` (ids,
+    dates, search terms), where each value may reach the SQL any number of times, as itself
+    or, a date, as its ISO text.
 
     ``build`` must let the shape alone decide the statement, never a value. Compiled twice,
     with two sets of stand-ins (even ids and odd, dates a year apart): the statements must
@@ -182,8 +189,12 @@ class ListStatement:
         compiled_pair = []
         for stand_ins in (first, second):
             queryset = build(stand_ins)
-            if queryset._iterable_class is not ValuesListIterable or len(queryset._fields) != 1:
-                raise ValueError("compiled: a list is values_list() of one column")
+            query = queryset.query
+            selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+            if queryset._iterable_class is not ValuesListIterable or selected != list(
+                queryset._fields
+            ):
+                raise ValueError("compiled: a list is values_list() of columns in their order")
             try:
                 compiled_pair.append(queryset.query.get_compiler(using=alias).as_sql())
             except (EmptyResultSet, FullResultSet):

@@ -82,3 +82,44 @@ def test_a_query_of_indexed_terms_is_counted_in_the_index_alone(catalogue, query
 def test_a_query_with_another_term_is_not_counted_in_the_index():
     assert count_in_index("专精特新企业") is None
     assert count_in_index("企业 高新技术企业") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["企业", "奖励", "专精特新", "专精特新 企业", "中小企业 专精特新 奖励", "奖励 企业"],
+)
+def test_a_search_of_indexed_words_compiled_gives_the_orms_rows_and_count(catalogue, query):
+    """``MeasureFilter.search_ids``: the rows of every page and the count, from statements
+    compiled once per shape with the words put in, are the ORM's; two searches of one shape
+    share the statements."""
+    filterset = MeasureFilter(
+        QueryDict(mutable=True) | {"q": query}, queryset=Measure.objects.all()
+    )
+    rows, matches = filterset.search_ids()
+    expected = list(searched({"q": query}))
+    assert expected and rows.statement is not None and matches.statement is not None
+    assert matches.count() == len(expected) == count_in_index(query)
+    assert rows[0 : len(expected) + 20] == expected
+    assert rows[20:40] == expected[20:40]
+    pools = {2: ["补贴", "资金", "支持"], 4: ["融资担保", "技术改造", "高新技术"]}
+    other = " ".join(pools[len(word)][n] for n, word in enumerate(query.split()))
+    again = MeasureFilter(QueryDict(mutable=True) | {"q": other}, queryset=Measure.objects.all())
+    other_rows, other_matches = again.search_ids()
+    assert other_rows.statement is rows.statement
+    assert other_rows[0:1000] == list(searched({"q": other}))[:1000]
+    assert other_matches.count() == count_in_index(other)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "专精特新企业"},
+        {"q": "奖"},
+        {"q": "企业", "city": "anshan"},
+        {"q": "企业", "sort": "amount"},
+    ],
+)
+def test_other_searches_are_not_compiled(catalogue, params):
+    query = QueryDict(mutable=True)
+    query.update(params)
+    assert MeasureFilter(query, queryset=Measure.objects.all()).search_ids() is None
