@@ -218,3 +218,29 @@ def test_whatever_the_catalogue_holds_a_card_prints_it_as_text(title, city, docu
     assert f'/">{escape(title)}</a></h3>' in html
     assert f'mb-2">{escape(city)} · ' in html
     assert f'/innovation/">{escape(topic)}</a>' in html
+
+
+def test_a_lists_cards_in_one_tag_are_the_cards_one_by_one():
+    """``{% measure_cards results %}`` (the list page) writes each result's card as
+    ``{% measure_card %}`` does, search title and snippet included, in order."""
+    marked = mark_safe("对<mark>研发</mark>投入")
+    results = [
+        {"measure": full_measure(), "title": marked, "snippet": marked},
+        {"measure": bare_measure(), "title": "", "snippet": ""},
+    ]
+    context = Context({"results": results, "today": TODAY})
+    together = Template("{% load catalogue %}{% measure_cards results compare_form=True %}").render(
+        context
+    )
+    one_by_one = Template(
+        "{% load catalogue %}{% for r in results %}{% measure_card r.measure "
+        "title_html=r.title snippet_html=r.snippet compare_form=True %}{% endfor %}"
+    ).render(context)
+    assert together == one_by_one
+    assert together.index("/policies/measures/1234567/") < together.index("/policies/measures/9/")
+    assert (
+        Template("{% load catalogue %}{% measure_cards results %}").render(
+            Context({"results": [], "today": TODAY})
+        )
+        == ""
+    )
