@@ -233,25 +233,19 @@ CARD_FIELDS = (
 )
 
 
+def measures_with_city(ids):
+    return Measure.objects.filter(pk__in=ids).select_related("document__city").order_by()
+
+
 @compiled
 def page_cards(*ids):
-    return (
-        Measure.objects.filter(pk__in=ids)
-        .select_related("document__city")
-        .only(*CARD_FIELDS)
-        .order_by()
-    )
+    return measures_with_city(ids).only(*CARD_FIELDS)
 
 
 @compiled
 def page_compared(*ids):
     # the comparison shows more of each measure than its card: whole rows but the texts
-    return (
-        Measure.objects.filter(pk__in=ids)
-        .select_related("document__city")
-        .defer(*MEASURE_DOCUMENT_TEXTS)
-        .order_by()
-    )
+    return measures_with_city(ids).defer(*MEASURE_DOCUMENT_TEXTS)
 
 
 @compiled
