@@ -101,6 +101,13 @@ def measure_cards(context, results, compare_form=False):
     )
 
 
+@register.simple_tag
+def related_measures(measure, related, compare_url):
+    """``{% related_measures measure related compare_url %}``: the lines naming a measure's
+    like measures of other cities (``policies.cards.related_html``)."""
+    return cards.related_html(measure, related, compare_url)
+
+
 @register.simple_tag(takes_context=True)
 def measure_badges(context, measure):
     """``{% measure_badges measure %}``: its validity on the page's ``today``, 免申即享 and

@@ -244,3 +244,26 @@ def test_a_lists_cards_in_one_tag_are_the_cards_one_by_one():
         )
         == ""
     )
+
+
+def test_the_related_lines_as_written_by_hand():
+    """A measure page's like measures of other cities (``related_html``): each linked, with
+    its city and quoted document, and a comparison link with the page's measure — none when
+    that measure is retired. Texts are escaped."""
+    from django.utils import timezone
+
+    from policies.cards import related_html
+
+    page_measure = bare_measure()
+    html = related_html(page_measure, [full_measure()], "/policies/compare/")
+    assert flat(html) == (
+        '<li class="mb-2"><a href="/policies/measures/1234567/">'
+        "对&lt;研发&gt;投入 &quot;奖励&quot;</a>"
+        '<span class="small text-body-secondary">鞍山&amp;市 · '
+        "《鞍山市贯彻落实〈辽宁省若干措施〉实施细则》</span>"
+        '<a class="small ms-1" href="/policies/compare/?m=9&amp;m=1234567">与本条对比</a></li>'
+    )
+    page_measure.retired_at = timezone.now()
+    retired = related_html(page_measure, [full_measure(), bare_measure()], "/policies/compare/")
+    assert "与本条对比" not in retired and retired.count("<li ") == 2
+    assert related_html(page_measure, [], "/policies/compare/") == ""
