@@ -68,9 +68,11 @@ highlighting looks for the normalised terms in the stored text as it is.
 
 import contextlib
 import contextvars
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -91,7 +93,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Lower, Replace
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .chinese import to_simplified
@@ -125,11 +126,17 @@ def normalize_query(q: str | None) -> str:
 
 def query_terms(query: str | None) -> list[str]:
     """The distinct lower-cased terms of a query, in order, at most ``MAX_TERMS``."""
+    return list(_query_terms(query or ""))
+
+
+@lru_cache(maxsize=1024)
+def _query_terms(query: str) -> tuple[str, ...]:
+    # asked again for every highlighted title and snippet of a page: worked out once
     terms = []
     for term in _RUN.findall(normalize_query(query).lower()):
         if term not in terms:
             terms.append(term)
-    return terms[:MAX_TERMS]
+    return tuple(terms[:MAX_TERMS])
 
 
 def grams(text: str | None) -> Counter:
@@ -460,6 +467,7 @@ def highlight(text: str | None, query: str | None, *, max_length: int | None = N
         end = start + max_length
     parts = ["…"] if start > 0 else []
     position = start
+    escape = html.escape  # what django.utils.html.escape writes, without its lazy check
     for span_start, span_end in spans:
         span_start, span_end = max(span_start, start), min(span_end, end)
         if span_start >= span_end:

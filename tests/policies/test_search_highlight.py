@@ -1,6 +1,11 @@
 """Highlighting: the text escaped, every match of every term in <mark>, snippets around it."""
 
+import re
+from html import unescape
+
 from django.utils.safestring import SafeString
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policies.search import highlight
 
@@ -47,3 +52,14 @@ def test_it_cuts_a_snippet_from_the_start_without_a_match_and_keeps_short_text_w
 def test_it_does_not_cut_through_an_escaped_character():
     snippet = highlight("甲" * 10 + "&补贴&" + "乙" * 10, "补贴", max_length=6)
     assert "&amp;<mark>补贴</mark>&amp;" in snippet
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60), query=st.text(max_size=12))
+def test_whatever_the_text_the_highlight_is_that_text_escaped_and_marked(text, query):
+    """Taking the marks out and unescaping gives the text back, and the only tags are marks
+    (``highlight`` escapes with ``html.escape``, as Django's ``escape`` does)."""
+    html = highlight(text, query)
+    assert re.sub(r"</?mark>", "", html).count("<") == 0
+    assert unescape(re.sub(r"</?mark>", "", html)) == text
+    assert highlight(text, query) == html  # the query's terms, kept, give the same
