@@ -38,6 +38,7 @@ from .models import (
     EditorialNote,
     Measure,
     MeasureDepartment,
+    MeasureFacet,
     MeasureRevision,
     PolicyDocument,
     SupportType,
@@ -70,12 +71,19 @@ MEASURE_DOCUMENT_TEXTS = tuple(f"document__{field}" for field in DOCUMENT_TEXTS)
 
 
 def similar_measures(
-    measure, *, support_types=None, other_city_than=None, excluding=(), limit=RELATED_MAX
+    measure,
+    *,
+    topic_id=None,
+    support_types=None,
+    other_city_than=None,
+    excluding=(),
+    limit=RELATED_MAX,
 ):
     """Up to ``limit`` measures like ``measure``: sharing its main topic (what it supports:
     the best-scoring one, linked first by ``taxonomy.assign_taxonomy``) and one of its
     support types (how), the generic 服务 aside unless it is its only one; optionally of
-    other cities than the given one. The measure's support types are ``support_types``,
+    other cities than the given one. The measure's main topic is ``topic_id`` (when the
+    caller knows it), or else read with the rest; its support types are ``support_types``,
     or else its prefetched ``support_types``."""
     if support_types is None:
         support_types = measure.support_types.all()
@@ -83,7 +91,8 @@ def similar_measures(
     if not supports:
         supports = [s.pk for s in support_types]
     return sharing_topic(
-        of_measure=measure.pk,
+        topic_id=topic_id,
+        of_measure=measure.pk if topic_id is None else None,
         supports=supports,
         other_city_than=other_city_than,
         excluding=[measure.pk, *excluding],
@@ -107,58 +116,64 @@ def sharing_topic(
     """Up to ``limit`` public measures with the topic ``topic_id`` — or with the main topic
     (its first topic link) of the measure ``of_measure``: one of the two — and, when
     ``supports`` are given, one of those support types, optionally of other cities than the
-    given one; in id order, each with its document and city loaded (title, city name and
-    slug: what a line shows).
+    given one; by document (its id: the order documents were loaded in), then position in
+    it, each with its document and city loaded (title, city name and slug: what a line shows).
 
-    The topic's links are read in their order (an index range) and each is checked on its
-    own (the measure's row, an EXISTS on the (measure, type) index, the city's few
-    documents), so the cost stays flat however many measures share the topic. One SQL
-    statement, written out: the page asks for it on every uncached measure page, and
-    building the same query through the ORM (nested subqueries, an EXISTS, the related
-    rows) cost ten times running it — 8.3 against 0.8 ms in-process on the 10,000-measure
-    bench catalogue. ``tests/policies/test_related_measures.py`` checks it against a plain
-    scan of the catalogue in Python."""
+    Read from the facet rows (``MeasureFacet``: one per public measure and topic, in that
+    order in the index ``measurefacet_list``): the topic's rows are walked in order and each
+    checked on its own (an EXISTS on the (measure, type) index, the city's few documents)
+    until ``limit`` are found, so the cost stays flat however many measures share the topic;
+    the lines' measures, documents and cities are then read by primary key for those few.
+    One SQL statement, written out: building it through the ORM cost ten times running it
+    (8.3 against 0.8 ms in-process on the 10,000-measure bench catalogue). Over the topic
+    links joined to the measures (the statement before this one), PostgreSQL spent more
+    planning than running it: 1.0–1.1 ms planning and 0.2 ms running, against 0.4 and
+    0.15 ms for this one (EXPLAIN ANALYZE of a prepared statement, custom plans, warm
+    session, the bench's 10,000 measures, 2026-12-03).
+    ``tests/policies/test_related_measures.py`` checks it against a plain scan of the
+    catalogue in Python."""
     if (topic_id is None) == (of_measure is None):
         raise TypeError("sharing_topic() takes topic_id or of_measure, one of the two")
+    facets = MeasureFacet._meta.db_table
     links = Measure.topics.through._meta.db_table
     kinds = Measure.support_types.through._meta.db_table
     measures = Measure._meta.db_table
     documents = PolicyDocument._meta.db_table
     cities = City._meta.db_table
-    where, params = [], []
+    where, params = [f"f.kind = {MeasureFacet.TOPIC}"], []
     if of_measure is not None:
         where.append(
-            f"l.topic_id = (SELECT f.topic_id FROM {links} f WHERE f.measure_id = %s "
-            "ORDER BY f.id LIMIT 1)"
+            f"f.value = (SELECT t.topic_id FROM {links} t WHERE t.measure_id = %s "
+            "ORDER BY t.id LIMIT 1)"
         )
         params.append(of_measure)
     else:
-        where.append("l.topic_id = %s")
+        where.append("f.value = %s")
         params.append(topic_id)
     excluding = list(excluding)
     if excluding:
-        where.append(f"l.measure_id NOT IN ({', '.join(['%s'] * len(excluding))})")
+        where.append(f"f.measure_id NOT IN ({', '.join(['%s'] * len(excluding))})")
         params += excluding
     if supports:
         supports = list(supports)
         where.append(
-            f"EXISTS (SELECT 1 FROM {kinds} k WHERE k.measure_id = l.measure_id "
+            f"EXISTS (SELECT 1 FROM {kinds} k WHERE k.measure_id = f.measure_id "
             f"AND k.supporttype_id IN ({', '.join(['%s'] * len(supports))}))"
         )
         params += supports
     if other_city_than is not None:
-        # the city's few documents, not a join: joining the documents table
-        # makes SQLite read it whole, full texts and all
+        # the city's few documents, not a join on the documents table
         where.append(
-            f"lm.document_id NOT IN (SELECT cd.id FROM {documents} cd WHERE cd.city_id = %s)"
+            f"f.document_id NOT IN (SELECT cd.id FROM {documents} cd WHERE cd.city_id = %s)"
         )
         params.append(other_city_than)
     sql = (
-        f"SELECT m.id, m.title, d.id, d.title, c.id, c.name, c.slug FROM {measures} m "
-        f"JOIN {documents} d ON d.id = m.document_id JOIN {cities} c ON c.id = d.city_id "
-        f"WHERE m.id IN (SELECT l.measure_id FROM {links} l "
-        f"JOIN {measures} lm ON lm.id = l.measure_id AND lm.retired_at IS NULL "
-        f"WHERE {' AND '.join(where)} ORDER BY l.id LIMIT %s) ORDER BY m.id"
+        "SELECT m.id, m.title, d.id, d.title, c.id, c.name, c.slug FROM "
+        f"(SELECT f.measure_id, f.document_id, f.position FROM {facets} f "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY f.document_id, f.position, f.measure_id LIMIT %s) r "
+        f"JOIN {measures} m ON m.id = r.measure_id JOIN {documents} d ON d.id = r.document_id "
+        f"JOIN {cities} c ON c.id = d.city_id ORDER BY r.document_id, r.position, r.measure_id"
     )
     params.append(limit)
     alias = router.db_for_read(Measure)
@@ -268,28 +283,53 @@ def card_links(ids) -> list[tuple[int, int, int]]:
         return cursor.fetchall()
 
 
-_vocabulary = (None, {}, {})
+class PerRevision:
+    """A value read from the catalogue once per catalogue revision and process
+    (``load()``), shared read-only by the requests of that revision; called without a
+    revision, read now and not kept. Like the pages this process keeps
+    (``portal.pagecache.local_pages``), it is as fresh as the revision: every change to
+    what it holds bumps it."""
+
+    kept = []  # every instance, for forget_vocabulary()
+
+    def __init__(self, load):
+        self.load = load
+        self.value = (None, None)
+        PerRevision.kept.append(self)
+
+    def __call__(self, revision=None):
+        kept, value = self.value
+        if revision is None or kept != revision:
+            value = self.load()
+            if revision is not None:
+                self.value = (revision, value)
+        return value
 
 
 def forget_vocabulary() -> None:
-    global _vocabulary
-    _vocabulary = (None, {}, {})
+    """Drop what every ``PerRevision`` keeps (tests, between catalogues)."""
+    for memo in PerRevision.kept:
+        memo.value = (None, None)
 
 
-def vocabulary(revision=None) -> tuple[dict, dict]:
-    """Every topic and every support type by id, in their own order (a few dozen rows), read
-    once per catalogue revision and process (``None``: read now, not kept): the cards of a
-    page share them, read-only, instead of each loading its own copies (seventy instances a
-    page of twenty). Like the pages this process keeps (``portal.pagecache.local_pages``),
-    they are as fresh as the revision: every change to a topic or type bumps it."""
-    global _vocabulary
-    kept, topics, support_types = _vocabulary
-    if kept != revision or revision is None:
-        topics = {topic.pk: topic for topic in Topic.objects.all()}
-        support_types = {support.pk: support for support in SupportType.objects.all()}
-        if revision is not None:
-            _vocabulary = (revision, topics, support_types)
-    return topics, support_types
+# Every topic and every support type by id, in their own order (a few dozen rows): the cards
+# of a page and a measure's page share them, read-only, instead of each loading its own
+# copies (seventy instances a page of twenty cards).
+vocabulary = PerRevision(
+    lambda: (
+        {topic.pk: topic for topic in Topic.objects.all()},
+        {support.pk: support for support in SupportType.objects.all()},
+    )
+)
+
+# Every department by id, with its city, or its district and the district's city (what its
+# name and address are made of): the 责任单位 of a measure's page.
+departments = PerRevision(
+    lambda: {
+        department.pk: department
+        for department in Department.objects.select_related("city", "district__city")
+    }
+)
 
 
 def list_cards(ids, *, revision=None, whole=False) -> dict:
@@ -446,19 +486,26 @@ def page_measure(pk):
     )
 
 
-@compiled
-def measure_topics(pk):
-    return Topic.objects.filter(measures=pk)
-
-
-@compiled
-def measure_support_types(pk):
-    return SupportType.objects.filter(measures=pk)
-
-
-@compiled
-def measure_department_links(pk):
-    return department_links().queryset.filter(measure=pk)
+def measure_links(pk) -> list[tuple[int, int, int, int]]:
+    """What a measure's page shows of the rows linked to the measure ``pk``, in one
+    statement (written out: one round trip to the database instead of four, each costing
+    PostgreSQL and the worker more than the row it reads): (0, topic id, link id, 0) for
+    each topic, (1, support type id, link id, 0) for each support type, (2, department id,
+    link id, position) for each responsible department, and (3, note id, note id, 0) for
+    each editorial note."""
+    topics = Measure.topics.through._meta.db_table
+    supports = Measure.support_types.through._meta.db_table
+    sql = (
+        f"SELECT 0, topic_id, id, 0 FROM {topics} WHERE measure_id = %s "
+        f"UNION ALL SELECT 1, supporttype_id, id, 0 FROM {supports} WHERE measure_id = %s "
+        f"UNION ALL SELECT 2, department_id, id, position FROM "
+        f"{MeasureDepartment._meta.db_table} WHERE measure_id = %s "
+        f"UNION ALL SELECT 3, id, id, 0 FROM {EditorialNote._meta.db_table} "
+        "WHERE measure_id = %s"
+    )
+    with connections[router.db_for_read(Measure)].cursor() as cursor:
+        cursor.execute(sql, [pk] * 4)
+        return cursor.fetchall()
 
 
 @compiled
@@ -466,32 +513,60 @@ def measure_notes(pk):
     return EditorialNote.objects.filter(measure=pk).order_by("pk")
 
 
-def measure_page_data(pk) -> dict:
+def measure_page_data(pk, revision=None) -> dict:
     """What a measure's page shows: the measure with its document, chapter; its topics,
     support types, departments and notes; related measures of other cities; the crumbs.
 
-    Each list is one plain query on the measure's id rather than a ``prefetch_related`` of
-    the measure: on a page about one measure the prefetch machinery cost more than the
-    queries it ran (1.5–1.9 ms against 0.6 ms each, in-process). And each is compiled once
-    (``portal.compiled``): building and compiling them cost more than running them."""
+    Three statements on the measure's id rather than a ``prefetch_related`` of the measure
+    (on a page about one measure the prefetch machinery cost more than the queries it ran):
+    the measure (compiled once, ``portal.compiled``), its links (``measure_links``) and its
+    related measures (``similar_measures``); the topics, support types and departments
+    themselves are the catalogue ``revision``'s, shared by the process (``vocabulary``,
+    ``departments``), and the notes are read only for a measure that has some."""
     found = page_measure(pk)
     if not found:
         raise Http404
     measure = found[0]
-    topics = measure_topics(pk)
-    support_types = measure_support_types(pk)
-    measure.department_links = measure_department_links(pk)
-    notes = measure_notes(pk)
+    topic_rows, support_rows = vocabulary(revision)
+    topic_links, support_links, department_rows, has_notes = {}, {}, [], False
+    for kind, ref, link, position in measure_links(pk):
+        if kind == 0:
+            topic_links[ref] = link
+        elif kind == 1:
+            support_links[ref] = link
+        elif kind == 2:
+            department_rows.append((position, link, ref))
+        else:
+            has_notes = True
+    topics = [topic for topic_id, topic in topic_rows.items() if topic_id in topic_links]
+    support_types = [
+        support for support_id, support in support_rows.items() if support_id in support_links
+    ]
+    known = departments(revision) if department_rows else {}
+    if any(department_id not in known for _, _, department_id in department_rows):
+        known = departments()  # added since the revision was read: read them now
+    measure.department_links = []
+    for position, link, department_id in sorted(department_rows):
+        department_link = MeasureDepartment(
+            id=link, measure_id=pk, department_id=department_id, position=position
+        )
+        department_link.department = known[department_id]
+        measure.department_links.append(department_link)
+    notes = measure_notes(pk) if has_notes else []
     document = measure.document
     revisions = []
     if document.version > 1:  # only a revised document's measures have revisions to read
         revisions = list(MeasureRevision.objects.filter(measure=measure).order_by("-version"))
-    for revision in revisions:
-        revision.changes = diffs.changes(revision.before, revision.after)
+    for version in revisions:
+        version.changes = diffs.changes(version.before, version.after)
     related = []
     if topics:
+        # its main topic: linked first (``taxonomy.assign_taxonomy`` links the best first)
         related = similar_measures(
-            measure, support_types=support_types, other_city_than=document.city_id
+            measure,
+            topic_id=min(topic_links, key=topic_links.get),
+            support_types=support_types,
+            other_city_than=document.city_id,
         )
     return {
         "measure": measure,
@@ -517,7 +592,7 @@ def measure_detail(request, pk):
     return render(
         request,
         "policies/measure_detail.html",
-        {**measure_page_data(pk), "today": portal_today()},
+        {**measure_page_data(pk, catalogue_revision(request)), "today": portal_today()},
     )
 
 

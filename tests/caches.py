@@ -1,6 +1,7 @@
 """Empty every cache the portal keeps: Django's (pages, counts, throttles) and the pages a
-process keeps in front of it (``portal.pagecache.local_pages``), and the topics and support
-types its cards share (``policies.views.vocabulary``)."""
+process keeps in front of it (``portal.pagecache.local_pages``), and the topics, support
+types and departments its pages share (``policies.views.PerRevision``: ``vocabulary``,
+``departments``)."""
 
 from django.core.cache import cache
 

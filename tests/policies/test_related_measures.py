@@ -23,13 +23,15 @@ class Catalogue:
         ):
             self.kinds.setdefault(measure_id, set()).add(kind)
         self.rows = {m.pk: m for m in Measure.all_objects.all()}
+        # the order of the lines: by document (its id), then position, then id
+        self.order = {pk: (m.document_id, m.position, pk) for pk, m in self.rows.items()}
         self.documents = dict(PolicyDocument.all_objects.values_list("pk", "city_id"))
 
     def scan(self, measure, *, other_city_than=None, excluding=(), limit=RELATED_MAX):
         """The definition, read off every row: the measure's first topic link; the links to
-        that topic in their order; public measures only, not excluded, sharing a support type
-        (服务 aside unless it is the only one), not of a document of the given city; the
-        first ``limit`` of them, in id order."""
+        that topic; public measures only, not excluded, sharing a support type (服务 aside
+        unless it is the only one), not of a document of the given city; the first
+        ``limit`` of them by document (its id), position and id, in that order."""
         own = [topic for measure_id, topic in self.links if measure_id == measure.pk]
         if not own:
             return []
@@ -48,7 +50,7 @@ class Catalogue:
                 )
             ):
                 chosen.append(measure_id)
-        return sorted(chosen[:limit])
+        return sorted(chosen, key=self.order.__getitem__)[:limit]
 
 
 def test_related_measures_equal_a_plain_scan_for_every_measure(catalogue):
@@ -95,7 +97,11 @@ def test_excluded_measures_and_a_limit_are_respected(catalogue):
 
 def test_by_topic_id_every_public_measure_of_the_topic(catalogue):
     topic_id = Measure.topics.through.objects.order_by("id").values_list("topic_id", flat=True)[0]
-    expected = sorted(Measure.objects.filter(topics=topic_id).values_list("pk", flat=True))
+    expected = list(
+        Measure.objects.filter(topics=topic_id)
+        .order_by("document_id", "position", "pk")
+        .values_list("pk", flat=True)
+    )
     assert [m.pk for m in sharing_topic(topic_id=topic_id, limit=1000)] == expected
 
 
