@@ -430,11 +430,18 @@ def accepting_intake(measure_id):
     return Intake.objects.filter(measure=measure_id, accepts=True).only("pk")
 
 
-def takes_applications(measure: Measure) -> bool:
-    """Whether the measure takes applications online: its intake (data) says so."""
+_READ = object()
+
+
+def takes_applications(measure: Measure, intake=_READ) -> bool:
+    """Whether the measure takes applications online: its intake (data) says so — ``intake``
+    as the caller loaded it with the measure (None: it has none; a measure's page joins it,
+    ``policies.views.page_measure``), or else read now."""
     if measure.free_of_application:
         return False
-    return bool(accepting_intake(measure.pk))
+    if intake is _READ:
+        return bool(accepting_intake(measure.pk))
+    return intake is not None and intake.accepts
 
 
 def route_of(measure: Measure) -> list[StageSpec]:

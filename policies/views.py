@@ -478,9 +478,11 @@ def measure_list(request):
 
 @compiled
 def page_measure(pk):
-    # every measure, retired ones too: its URL keeps answering, saying so (已撤回)
+    # every measure, retired ones too: its URL keeps answering, saying so (已撤回); with its
+    # intake (applications.Intake, one-to-one), which the page's 申报 panel shows
+    # (applications.workflow.takes_applications): a join instead of a query of its own
     return (
-        Measure.all_objects.select_related("document__city", "chapter")
+        Measure.all_objects.select_related("document__city", "chapter", "intake")
         .defer(*MEASURE_DOCUMENT_TEXTS)
         .filter(pk=pk)
     )
@@ -553,6 +555,10 @@ def measure_page_data(pk, revision=None) -> dict:
         department_link.department = known[department_id]
         measure.department_links.append(department_link)
     notes = measure_notes(pk) if has_notes else []
+    try:
+        intake = measure.intake  # joined: no query
+    except Measure.intake.RelatedObjectDoesNotExist:
+        intake = None
     document = measure.document
     revisions = []
     if document.version > 1:  # only a revised document's measures have revisions to read
@@ -574,6 +580,7 @@ def measure_page_data(pk, revision=None) -> dict:
         "topics": topics,
         "support_types": support_types,
         "notes": notes,
+        "intake": intake,
         "revisions": revisions,
         "related": related,
         "crumbs": [

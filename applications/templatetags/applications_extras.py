@@ -14,9 +14,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("applications/_apply_panel.html")
-def apply_panel(measure):
-    """Three queries at most: the measure's intake, its stages and their departments."""
-    takes = workflow.takes_applications(measure)
+def apply_panel(measure, intake):
+    """Two queries at most: the stages of a measure taking applications and their
+    departments; its ``intake`` (None: it has none) is loaded with the measure."""
+    takes = workflow.takes_applications(measure, intake)
     stages = []
     if takes:
         stages = list(

@@ -39,10 +39,10 @@ PAGES = {
         ),
     ),
     "measure_list_page_2": (14, lambda ctx: reverse("policies:measure_list") + "?page=2"),
-    # revision, measure, its links (measure_links), related measures, intake and workflow
-    # stages (3): 7; and the first time a process renders one for a catalogue revision, the
-    # topics, support types and departments it shares (3 more)
-    "measure": (10, lambda ctx: ctx["measure"].get_absolute_url()),
+    # revision, measure (with its intake), its links (measure_links), related measures and
+    # workflow stages (2): 6; and the first time a process renders one for a catalogue
+    # revision, the topics, support types and departments it shares (3 more)
+    "measure": (9, lambda ctx: ctx["measure"].get_absolute_url()),
     # +1: the measures' responsible departments (their 责任单位 line, where notes may point)
     "document": (5, lambda ctx: ctx["document"].get_absolute_url()),
     "document_source": (4, lambda ctx: ctx["document"].get_absolute_url() + "?view=source"),

@@ -40,13 +40,19 @@ def measure_department_links(pk):
     return department_links().queryset.filter(measure=pk)
 
 
-def loaded(obj, depth=0):
+def loaded(obj, within=()):
     """Everything an instance holds: its field values, which fields are deferred, its
-    annotations, and the related objects loaded with it (recursively)."""
+    annotations, and the related objects loaded with it (recursively; an object it was
+    reached from, as a one-to-one's reverse side points back, is named, not followed)."""
     data = {key: value for key, value in vars(obj).items() if key != "_state"}
     data["deferred"] = sorted(obj.get_deferred_fields())
     for name, related in sorted(obj._state.fields_cache.items()):
-        data[f"related:{name}"] = None if related is None else loaded(related, depth + 1)
+        if related is None:
+            data[f"related:{name}"] = None
+        elif any(related is outer for outer in within):
+            data[f"related:{name}"] = ("back", type(related).__name__, related.pk)
+        else:
+            data[f"related:{name}"] = loaded(related, (*within, obj))
     return (type(obj).__name__, data)
 
 
