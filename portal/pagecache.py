@@ -285,6 +285,50 @@ class LocalPages:
 local_pages = LocalPages()
 
 
+class LocalCopies:
+    """Values this process read last from the shared cache, kept in its memory in front of
+    it, as ``local_pages`` keeps pages: for values stored under keys that change with what
+    they depend on (the catalogue's revision), so that a copy here is exactly as fresh as the
+    shared cache's — read without a round trip to Redis and without unpickling. The requests
+    share a copy: only values no one changes (strings, tuples, dictionaries of them). The
+    least recently read go first beyond ``limit`` entries."""
+
+    kept = []  # every instance, for clear_local_copies()
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.values = OrderedDict()
+        self.lock = threading.Lock()
+        LocalCopies.kept.append(self)
+
+    def get_or_set(self, key: str, compute, seconds: int):
+        """The value under ``key``: this process's copy, else the shared cache's, else
+        ``compute()``d and stored in both."""
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+                return value
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, seconds)
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.limit:
+                self.values.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.values.clear()
+
+
+def clear_local_copies() -> None:
+    for copies in LocalCopies.kept:
+        copies.clear()
+
+
 def stored_page(key):
     """(parts, headers) of the page stored under ``key``, or None."""
     stored = local_pages.get(key)

@@ -286,3 +286,34 @@ def test_no_parameter_a_catalogue_page_reads_is_taken_for_a_sharing_one():
     read = set(MeasureFilter.base_filters) | {"q", "page", "view"}
     assert not {name for name in read if is_sharing_parameter(name)}
     assert is_sharing_parameter("from") and is_sharing_parameter("utm_campaign")
+
+
+def test_local_copies_read_the_shared_cache_once_and_keep_the_last_used():
+    from django.core.cache import cache
+
+    from portal.pagecache import LocalCopies, clear_local_copies
+
+    copies = LocalCopies(2)
+    computed = []
+
+    def compute(value):
+        def make():
+            computed.append(value)
+            return value
+
+        return make
+
+    assert copies.get_or_set("k:1", compute("one"), 60) == "one"
+    assert cache.get("k:1") == "one"  # stored in the shared cache too
+    cache.delete("k:1")
+    assert copies.get_or_set("k:1", compute("again"), 60) == "one"  # this process's copy
+    cache.set("k:2", "two from the shared cache")
+    assert copies.get_or_set("k:2", compute("two"), 60) == "two from the shared cache"
+    assert computed == ["one"]
+    copies.get_or_set("k:1", compute("unused"), 60)  # k:1 used last: k:2 goes first
+    copies.get_or_set("k:3", compute("three"), 60)
+    assert list(copies.values) == ["k:1", "k:3"]
+    clear_local_copies()
+    cache.clear()
+    assert copies.get_or_set("k:1", compute("after clearing"), 60) == "after clearing"
+    LocalCopies.kept.remove(copies)
