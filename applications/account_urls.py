@@ -9,4 +9,6 @@ urlpatterns = [
     # before django.contrib.auth.urls (portal/urls.py includes this first): throttled
     path("password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("password_change/", accounts.password_change, name="password_change"),
+    # Django's own, with the portal's identity as ``site`` (accounts.PortalIdentity)
+    path("login/", accounts.LoginView.as_view(), name="login"),
 ]

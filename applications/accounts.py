@@ -183,3 +183,20 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 
 # Django's password change, its form worded with 您 (before django.contrib.auth.urls too)
 password_change = auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm)
+
+
+class PortalIdentity:
+    """Django's login view puts the request's ``Site`` (the domain name) into its page's
+    context as ``site``, hiding the portal's identity that the header and the print line
+    show under that name (``portal.context_processors.site``): the page said "testserver"
+    where the portal's name belongs. The identity is put back. (Its logout view does too,
+    but never renders here: LOGOUT_REDIRECT_URL.)"""
+
+    def get_context_data(self, **kwargs):
+        from portal.context_processors import site_context
+
+        return {**super().get_context_data(**kwargs), **site_context()}
+
+
+class LoginView(PortalIdentity, auth_views.LoginView):
+    pass

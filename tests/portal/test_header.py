@@ -177,3 +177,46 @@ def test_print_styles_keep_the_block_off_screen_and_the_apply_panel_off_paper():
     assert re.search(r"\.print-identity \{ display: none; \}", screen)
     assert re.search(r"\.print-identity \{ display: block;", printed)
     assert re.search(r"\.apply-panel \{ display: none !important; \}", printed)
+
+
+def test_the_footer_is_rendered_once_per_identity_and_shows_a_changed_one(
+    client, catalogue, measure, settings
+):
+    from django.template import loader
+
+    footer = r'<footer class="site-footer.*?</footer>'
+    site = settings.PORTAL_IDENTITY
+    first = part(client.get("/").content.decode(), footer)
+    assert str(site.name) in first and site.sponsor in first
+    rendered = []
+    original = loader.render_to_string
+
+    def counting(name, *args, **kwargs):
+        rendered.append(name)
+        return original(name, *args, **kwargs)
+
+    from portal.templatetags import pagecache as tags
+
+    tags.render_to_string = counting
+    try:
+        # other pages: the same footer, not rendered again
+        assert part(client.get(measure.get_absolute_url()).content.decode(), footer) == first
+        assert part(client.get("/policies/measures/?q=补贴").content.decode(), footer) == first
+        assert "partials/footer.html" not in rendered
+        settings.PORTAL_IDENTITY = dataclasses.replace(
+            site, sponsor="营口市人民政府办公室", phone="0417-1234567"
+        )
+        changed = part(client.get("/").content.decode(), footer)
+        assert rendered.count("partials/footer.html") == 1
+    finally:
+        tags.render_to_string = original
+    assert "营口市人民政府办公室" in changed and "0417-1234567" in changed
+    assert site.sponsor not in changed
+
+
+def test_the_login_page_names_the_portal_not_the_domain(client, catalogue, settings):
+    html = client.get("/accounts/login/").content.decode()
+    name = str(settings.PORTAL_IDENTITY.name)
+    brand = part(header(html), r'<a class="site-brand".*?</a>')
+    assert name in brand and "testserver</span>" not in brand
+    assert name in part(html, r'<footer class="site-footer.*?</footer>')
