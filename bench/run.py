@@ -75,7 +75,7 @@ PG = {
 
 WORDS_2 = ["补贴", "上市", "科技", "融资", "奖励"]
 WORDS_4 = ["专精特新", "融资担保", "以旧换新", "技术改造", "高新技术"]
-THREADS = "4"  # portal/gunicorn.conf.py's default
+THREADS = "2"  # portal/gunicorn.conf.py's default
 # Before each size is measured: wait (up to QUIET_LIMIT seconds) for the CPUs to be idle
 # for QUIET_SHARE of QUIET_WINDOW seconds (wait_until_quiet).
 QUIET_WINDOW = 2.0

@@ -10,13 +10,18 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# One worker per core, four threads each. The pages are CPU-bound Python (SQLite or a near
+# One worker per core, two threads each. The pages are CPU-bound Python (SQLite or a near
 # PostgreSQL answers in well under a millisecond), so more processes only contend for the
 # cores, and each keeps its own memory cache to fill: on 2 cores (make bench) 2 workers
 # served cached measure pages at ~900/s where 4 served ~450/s; the threads let a short
-# request through while another one searches.
+# request through while another one searches. Two rather than four: on PostgreSQL every
+# statement hands the interpreter's lock to another thread, and four threads contending for
+# it cost the worker CPU — uncached measure pages, gunicorn and wrk on 2 cores, 10,000
+# measures, the trivial view beside each: 0.132 and 0.134 × its throughput with four
+# threads, 0.146 and 0.152 with two (alternating runs, 2026-12-03; first-asked lists and
+# searches 0.081–0.087 against 0.082–0.096).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
 # over them; without it one worker can take most keep-alive connections while another idles.
