@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 from portal.compiled import compiled
 from portal.dates import today as portal_today
-from portal.pagecache import cached_page, catalogue_revision
+from portal.pagecache import PerRevision, cached_page, catalogue_revision
 from portal.params import positive_int
 
 from . import diffs
@@ -281,35 +281,6 @@ def card_links(ids) -> list[tuple[int, int, int]]:
     with connections[router.db_for_read(topics.model)].cursor() as cursor:
         cursor.execute(sql, [*ids, *ids])
         return cursor.fetchall()
-
-
-class PerRevision:
-    """A value read from the catalogue once per catalogue revision and process
-    (``load()``), shared read-only by the requests of that revision; called without a
-    revision, read now and not kept. Like the pages this process keeps
-    (``portal.pagecache.local_pages``), it is as fresh as the revision: every change to
-    what it holds bumps it."""
-
-    kept = []  # every instance, for forget_vocabulary()
-
-    def __init__(self, load):
-        self.load = load
-        self.value = (None, None)
-        PerRevision.kept.append(self)
-
-    def __call__(self, revision=None):
-        kept, value = self.value
-        if revision is None or kept != revision:
-            value = self.load()
-            if revision is not None:
-                self.value = (revision, value)
-        return value
-
-
-def forget_vocabulary() -> None:
-    """Drop what every ``PerRevision`` keeps (tests, between catalogues)."""
-    for memo in PerRevision.kept:
-        memo.value = (None, None)
 
 
 # Every topic and every support type by id, in their own order (a few dozen rows): the cards

@@ -33,6 +33,7 @@ import functools
 import hashlib
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlencode
@@ -233,7 +234,31 @@ def _storable(response) -> bool:
 LARGEST_SHARE = 64
 
 
-class LocalPages:
+class ProcessMemory:
+    """What this process keeps in its memory in front of the shared cache or the database:
+    the pages it served last (``LocalPages``), values read from the shared cache
+    (``LocalCopies``) and values read once per catalogue revision (``PerRevision``). Each is
+    as fresh as its key or revision, so nothing in production clears them; tests do, between
+    catalogues and caches, with ``forget_process_memory``. Every instance registers itself
+    here (weakly: one a test makes goes with it)."""
+
+    kept = weakref.WeakSet()
+
+    def __init__(self):
+        ProcessMemory.kept.add(self)
+
+    def clear(self):
+        raise NotImplementedError
+
+
+def forget_process_memory(*kinds) -> None:
+    """Clear what this process keeps: of the given ``ProcessMemory`` classes, or all."""
+    for memory in list(ProcessMemory.kept):
+        if not kinds or isinstance(memory, kinds):
+            memory.clear()
+
+
+class LocalPages(ProcessMemory):
     """The pages this process served last, kept in its memory in front of the shared cache.
 
     A page's key changes with anything the page depends on, so a copy kept here is exactly as
@@ -250,6 +275,7 @@ class LocalPages:
     dozens of the pages readers ask for."""
 
     def __init__(self):
+        super().__init__()
         self.pages = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
@@ -285,7 +311,7 @@ class LocalPages:
 local_pages = LocalPages()
 
 
-class LocalCopies:
+class LocalCopies(ProcessMemory):
     """Values this process read last from the shared cache, kept in its memory in front of
     it, as ``local_pages`` keeps pages: for values stored under keys that change with what
     they depend on (the catalogue's revision), so that a copy here is exactly as fresh as the
@@ -293,13 +319,11 @@ class LocalCopies:
     share a copy: only values no one changes (strings, tuples, dictionaries of them). The
     least recently read go first beyond ``limit`` entries."""
 
-    kept = []  # every instance, for clear_local_copies()
-
     def __init__(self, limit: int):
+        super().__init__()
         self.limit = limit
         self.values = OrderedDict()
         self.lock = threading.Lock()
-        LocalCopies.kept.append(self)
 
     def get_or_set(self, key: str, compute, seconds: int):
         """The value under ``key``: this process's copy, else the shared cache's, else
@@ -324,9 +348,27 @@ class LocalCopies:
             self.values.clear()
 
 
-def clear_local_copies() -> None:
-    for copies in LocalCopies.kept:
-        copies.clear()
+class PerRevision(ProcessMemory):
+    """A value read from the catalogue once per catalogue revision and process
+    (``load()``), shared read-only by the requests of that revision; called without a
+    revision, read now and not kept. Like the pages this process keeps (``LocalPages``), it
+    is as fresh as the revision: every change to what it holds bumps it."""
+
+    def __init__(self, load):
+        super().__init__()
+        self.load = load
+        self.value = (None, None)
+
+    def __call__(self, revision=None):
+        kept, value = self.value
+        if revision is None or kept != revision:
+            value = self.load()
+            if revision is not None:
+                self.value = (revision, value)
+        return value
+
+    def clear(self):
+        self.value = (None, None)
 
 
 def stored_page(key):

@@ -1,16 +1,13 @@
-"""Empty every cache the portal keeps: Django's (pages, counts, throttles) and the pages a
-process keeps in front of it (``portal.pagecache.local_pages``, ``LocalCopies``), and the topics, support
-types and departments its pages share (``policies.views.PerRevision``: ``vocabulary``,
-``departments``)."""
+"""Empty every cache the portal keeps: Django's (pages, counts, throttles) and what each
+process keeps in its memory (``portal.pagecache.ProcessMemory``: the pages it served last,
+the copies of shared values, and the topics, support types and departments its pages share
+per catalogue revision)."""
 
 from django.core.cache import cache
 
-from policies.views import forget_vocabulary
-from portal.pagecache import clear_local_copies, local_pages
+from portal.pagecache import forget_process_memory
 
 
 def clear_caches():
     cache.clear()
-    local_pages.clear()
-    clear_local_copies()
-    forget_vocabulary()
+    forget_process_memory()

@@ -142,11 +142,10 @@ def test_cards_read_the_topics_and_types_once_per_revision(client, ctx):
     again = queries()
     from django.core.cache import cache
 
-    from portal.pagecache import clear_local_copies, local_pages
+    from portal.pagecache import LocalCopies, LocalPages, forget_process_memory
 
     cache.clear()  # the page only: rendered afresh, with the topics and types kept
-    local_pages.clear()
-    clear_local_copies()
+    forget_process_memory(LocalPages, LocalCopies)
     warm = queries()
     assert len(again) == len(first) and len(warm) == len(first) - 2
     assert sum('FROM "policies_topic"' in sql for sql in first) > sum(

@@ -291,7 +291,7 @@ def test_no_parameter_a_catalogue_page_reads_is_taken_for_a_sharing_one():
 def test_local_copies_read_the_shared_cache_once_and_keep_the_last_used():
     from django.core.cache import cache
 
-    from portal.pagecache import LocalCopies, clear_local_copies
+    from portal.pagecache import LocalCopies, forget_process_memory
 
     copies = LocalCopies(2)
     computed = []
@@ -313,7 +313,26 @@ def test_local_copies_read_the_shared_cache_once_and_keep_the_last_used():
     copies.get_or_set("k:1", compute("unused"), 60)  # k:1 used last: k:2 goes first
     copies.get_or_set("k:3", compute("three"), 60)
     assert list(copies.values) == ["k:1", "k:3"]
-    clear_local_copies()
+    forget_process_memory(LocalCopies)
     cache.clear()
     assert copies.get_or_set("k:1", compute("after clearing"), 60) == "after clearing"
-    LocalCopies.kept.remove(copies)
+
+
+def test_per_revision_values_are_read_once_per_revision_and_forgotten_by_kind():
+    from portal.pagecache import LocalCopies, PerRevision, forget_process_memory
+
+    loads = []
+
+    def load():
+        loads.append(len(loads))
+        return loads[-1]
+
+    memo = PerRevision(load)
+    assert memo("r1") == 0 and memo("r1") == 0  # read once for the revision
+    assert memo("r2") == 1  # a new revision: read again
+    assert memo() == 2 and memo("r2") == 1  # no revision: read now, not kept
+    forget_process_memory(LocalCopies)  # another kind: kept
+    assert memo("r2") == 1
+    forget_process_memory()
+    assert memo("r2") == 3
+    assert len(loads) == 4
