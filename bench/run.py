@@ -26,7 +26,8 @@ by gunicorn, measured under load, on SQLite or PostgreSQL.
 Environment: BENCH_DB (sqlite or postgres; `make bench DB=postgres` sets it), BENCH_SIZES
 (default "10000,100000"), BENCH_RATE (default 200), BENCH_LIGHT_RATE (default 20),
 BENCH_SECONDS (per fixed-rate run, default 10), BENCH_LOOP_SECONDS (per throughput run,
-default 6), BENCH_CONCURRENCY (default 8), BENCH_WRK (the wrk binary, default wrk on PATH),
+default 6), BENCH_ROUNDS (the alternations of a page's throughput run with the trivial
+view's, default 3), BENCH_CONCURRENCY (default 8), BENCH_WRK (the wrk binary, default wrk on PATH),
 BENCH_QUIET_SHARE and BENCH_QUIET_LIMIT (before each size: wait up to the limit, default 120 s,
 for the CPUs to be idle for that share of two seconds, default 0.9), BENCH_QUICK=1 (short runs,
 for trying the script out).
@@ -60,6 +61,7 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 RATE = float(os.environ.get("BENCH_RATE", "200"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3" if QUICK else "10"))
 LOOP_SECONDS = float(os.environ.get("BENCH_LOOP_SECONDS", "2" if QUICK else "6"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1" if QUICK else "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 # Lists and searches cost tens of ms of CPU each: 200/s of them is past what 2 cores serve
 # (see their throughput), so their latency is measured at this lighter rate.
@@ -412,18 +414,40 @@ def throughput_loop(port, urls, duration) -> loadgen.Result:
     return loadgen.closed_loop(port, urls, CONCURRENCY, duration)
 
 
-def paired_throughput(port, urls, duration) -> tuple[loadgen.Result, float]:
-    """A page's closed-loop throughput, and the trivial view's measured just before and just
-    after it (half as long each; their mean). The speed of these shared machines drifts by a
-    fifth within minutes: one trivial-view figure for the whole run made a page measured at a
-    slow moment read 0.48× where the same page, measured beside the trivial view, read
-    0.62–0.72× (2026-11-30, PostgreSQL, 100k). Each throughput ratio is to its own pair."""
-    half = max(1.0, duration / 2)
-    before = throughput_loop(port, ["/bench/trivial"], half)
-    page = throughput_loop(port, urls, duration)
-    loadgen.wait_until_idle(port, "/bench/trivial")  # what an overloaded loop left queued
-    after = throughput_loop(port, ["/bench/trivial"], half)
-    return page, (before.rps + after.rps) / 2
+def paired_throughput(port, urls, duration, rounds=None) -> tuple[loadgen.Result, float, list]:
+    """A page's closed-loop throughput, and the trivial view's measured beside it, in
+    ``rounds`` (``BENCH_ROUNDS``) alternations: the trivial view, the page (``duration``
+    shared between the rounds), the trivial view again (half as long each). The speed of
+    these shared machines drifts by a fifth within minutes: one trivial-view figure for the
+    whole run made a page measured at a slow moment read 0.48× where the same page, measured
+    beside the trivial view, read 0.62–0.72× (2026-11-30, PostgreSQL, 100k); and one pair
+    per page still read a first-asked list at 0.068× and 0.109× in runs minutes apart
+    (2026-12-03, SQLite, 100k). Returns the page's requests and time over all rounds (one
+    ``Result``), the trivial view's throughput over all of its loops, and each round's
+    ratio (the spread the report shows). Each round goes on in ``urls`` where the last one
+    stopped: a page first asked is never asked again unless the list runs out."""
+    rounds = max(1, rounds or ROUNDS)
+    step = max(1.0, round(duration / rounds))
+    half = max(1.0, round(step / 2))
+    page = loadgen.Result(requests=0, elapsed_s=0.0)
+    trivial_requests, trivial_seconds, spread = 0, 0.0, []
+    offset = 0
+    for _ in range(rounds):
+        before = throughput_loop(port, ["/bench/trivial"], half)
+        start = offset % len(urls)
+        part = throughput_loop(port, urls[start:] + urls[:start], step)
+        loadgen.wait_until_idle(port, "/bench/trivial")  # what an overloaded loop left queued
+        after = throughput_loop(port, ["/bench/trivial"], half)
+        offset += part.count
+        page.requests += part.count
+        page.elapsed_s += part.elapsed_s
+        page.tool = part.tool
+        for kind, number in part.errors.items():
+            page.errors[kind] = page.errors.get(kind, 0) + number
+        trivial_requests += before.count + after.count
+        trivial_seconds += before.elapsed_s + after.elapsed_s
+        spread.append(part.rps / ((before.rps + after.rps) / 2))
+    return page, trivial_requests / trivial_seconds, spread
 
 
 def measure(port, paths, workers) -> list[dict]:
@@ -450,12 +474,12 @@ def measure(port, paths, workers) -> list[dict]:
             loadgen.wait_until_idle(port, "/bench/trivial")
             if key == "trivial":
                 loop = throughput_loop(port, loop_urls, LOOP_SECONDS)
-                throughput[key] = (loop, loop.rps)
+                throughput[key] = (loop, loop.rps, [1.0])
             else:
                 throughput[key] = paired_throughput(port, loop_urls, LOOP_SECONDS)
         loadgen.wait_until_idle(port, "/bench/trivial")
         fixed = loadgen.fixed_rate(port, urls, rate, SECONDS)
-        loop, trivial_rps = throughput[key]
+        loop, trivial_rps, spread = throughput[key]
         row = {
             "key": key,
             "label": label,
@@ -469,6 +493,7 @@ def measure(port, paths, workers) -> list[dict]:
             "error_kinds": {**fixed.errors, **loop.errors},
             "throughput": loop.rps,
             "trivial_throughput": trivial_rps,  # the trivial view's, measured beside it
+            "spread": (min(spread), max(spread)),  # the rounds' own ratios
             "tool": loop.tool,
             # more requests than distinct pages: some of them were served from the cache
             "cycled": key.endswith("_cold")
@@ -478,7 +503,7 @@ def measure(port, paths, workers) -> list[dict]:
         print(
             f"  {label:26s} @{rate:>4.0f}/s  p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms"
             f"  p99 {row['p99']:7.1f} ms  throughput {row['throughput']:7.1f}/s ({loop.tool};"
-            f" trivial beside it {trivial_rps:.0f}/s)"
+            f" trivial beside it {trivial_rps:.0f}/s; rounds {min(spread):.2f}–{max(spread):.2f} ×)"
             f"  errors {row['errors']}" + ("  (cycled)" if row["cycled"] else ""),
             flush=True,
         )
@@ -685,9 +710,10 @@ def report(results: list[dict], info: dict, check: dict, started: float) -> str:
         f"{CONCURRENCY} connections ({LOOP_SECONDS:.0f} s, "
         f"{'wrk -t1' if not understated else 'Python'}). Ratios (×) are to the trivial view "
         "measured in the same run: latency against the trivial view at the same rate, "
-        "throughput against the trivial view's closed-loop throughput measured just before "
-        "and just after the page's (their mean: *trivial beside /s*), as these machines' "
-        "speed drifts within a run."
+        f"throughput against the trivial view's closed-loop throughput measured just before "
+        f"and just after the page's, in {ROUNDS} alternations sharing the page's time (all "
+        "the trivial loops pooled: *trivial beside /s*; the rounds' own ratios in brackets), "
+        "as these machines' speed drifts within a run."
         + (" QUICK run (BENCH_QUICK=1): short runs, not figures to keep." if QUICK else ""),
     ]
     for result in results:
@@ -713,6 +739,7 @@ def report(results: list[dict], info: dict, check: dict, started: float) -> str:
                 f"| {row['p50'] / base['p50']:.1f} | {row['p95'] / base['p95']:.1f} "
                 f"| {row['throughput']:.0f} | {row['trivial_throughput']:.0f} "
                 f"| {row['throughput'] / row['trivial_throughput']:.2f} "
+                f"({row['spread'][0]:.2f}–{row['spread'][1]:.2f}) "
                 f"| {row['errors']} |"
             )
         if any(row["cycled"] for row in result["rows"]):
