@@ -124,9 +124,9 @@ def sharing_topic(
     checked on its own (an EXISTS on the (measure, type) index, the city's few documents)
     until ``limit`` are found, so the cost stays flat however many measures share the topic;
     the lines' measures, documents and cities are then read by primary key for those few.
-    One SQL statement, written out: building it through the ORM cost ten times running it
-    (8.3 against 0.8 ms in-process on the 10,000-measure bench catalogue). Over the topic
-    links joined to the measures (the statement before this one), PostgreSQL spent more
+    One SQL statement, written out: building its predecessor (over the topic links joined to
+    the measures) through the ORM cost ten times running it (8.3 against 0.8 ms in-process on
+    the 10,000-measure bench catalogue). Over those links, PostgreSQL spent more
     planning than running it: 1.0–1.1 ms planning and 0.2 ms running, against 0.4 and
     0.15 ms for this one (EXPLAIN ANALYZE of a prepared statement, custom plans, warm
     session, the bench's 10,000 measures, 2026-12-03).
