@@ -180,7 +180,7 @@ def test_print_styles_keep_the_block_off_screen_and_the_apply_panel_off_paper():
 
 
 def test_the_footer_is_rendered_once_per_identity_and_shows_a_changed_one(
-    client, catalogue, measure, settings
+    client, catalogue, measure, settings, monkeypatch
 ):
     from django.template import loader
 
@@ -197,19 +197,16 @@ def test_the_footer_is_rendered_once_per_identity_and_shows_a_changed_one(
 
     from portal.templatetags import pagecache as tags
 
-    tags.render_to_string = counting
-    try:
-        # other pages: the same footer, not rendered again
-        assert part(client.get(measure.get_absolute_url()).content.decode(), footer) == first
-        assert part(client.get("/policies/measures/?q=补贴").content.decode(), footer) == first
-        assert "partials/footer.html" not in rendered
-        settings.PORTAL_IDENTITY = dataclasses.replace(
-            site, sponsor="营口市人民政府办公室", phone="0417-1234567"
-        )
-        changed = part(client.get("/").content.decode(), footer)
-        assert rendered.count("partials/footer.html") == 1
-    finally:
-        tags.render_to_string = original
+    monkeypatch.setattr(tags, "render_to_string", counting)
+    # other pages: the same footer, not rendered again
+    assert part(client.get(measure.get_absolute_url()).content.decode(), footer) == first
+    assert part(client.get("/policies/measures/?q=补贴").content.decode(), footer) == first
+    assert "partials/footer.html" not in rendered
+    settings.PORTAL_IDENTITY = dataclasses.replace(
+        site, sponsor="营口市人民政府办公室", phone="0417-1234567"
+    )
+    changed = part(client.get("/").content.decode(), footer)
+    assert rendered.count("partials/footer.html") == 1
     assert "营口市人民政府办公室" in changed and "0417-1234567" in changed
     assert site.sponsor not in changed
 
