@@ -1,4 +1,5 @@
-"""Rules compiled once: conditions and formulas as Python closures, validated when compiled.
+"""Rules compiled once: conditions and formulas as Python closures (a rule's root ``all`` as
+generated code), validated when compiled.
 
 ``kinds`` interprets a rule's JSON on every evaluation: each node is dispatched by name,
 unpacked and re-read for every enterprise. Compiled, a rule is a tree of closures that do
@@ -96,27 +97,96 @@ def _root_condition(node):
     ((operator, operand),) = node.items()
     if operator != "all":
         return condition(node)
-    children = [condition(child) for child in operand]
-    if not children:
+    if not operand:
         return _always_true
-    if len(children) == 1:
-        return children[0]
-
-    def check_all(values, missing, failed):
-        outcome = True
-        for child in children:
-            result = child(values, missing, failed)
-            if result is False:
-                outcome = False
-            elif result is UNKNOWN and outcome is True:
-                outcome = UNKNOWN
-        return outcome
-
-    return check_all
+    return _generated_all(operand)
 
 
 def _always_true(values, missing, failed):
     return True
+
+
+# The root ``all`` of a rule is the condition every evaluation runs for every rule, so it is
+# generated code: one function whose leaves' tests are written inline (a leaf kind gives its
+# test as a Python expression: ``kinds.Condition.inline``), any other child (a group, ``has``)
+# called as its compiled function. One function is generated from source per shape (the
+# sequence of the children's expressions) once per process, and each rule binds its own keys,
+# operands and nodes to it: at 10,000 rules, one call per rule instead of one per condition
+# and one for the group. It appends the same keys and (node, value) pairs in the same order
+# as ``kinds.All`` (tests/eligibility/test_compiled.py compares it with the interpreter on
+# random conditions and values, of the wrong type too).
+
+_factories: dict = {}  # shape → ``bind``, the generated function that takes a rule's constants
+
+
+def _generated_all(children):
+    shape, arguments = [], []
+    for child in children:
+        ((operator, operand),) = child.items()
+        kind = kinds.CONDITIONS[operator]
+        inline = kind.inline(operand)
+        if inline is None:
+            shape.append(None)
+            arguments.append(condition(child))
+            continue
+        expression, constants, catches = inline
+        shape.append((expression, tuple(constants), catches))
+        arguments += [kind.key(operand), child, *constants.values()]
+    shape = tuple(shape)
+    bind = _factories.get(shape)
+    if bind is None:
+        bind = _factories[shape] = _generate(shape)
+    return bind(*arguments)
+
+
+def _generate(shape):
+    """``bind(constants…)`` → ``check_all(values, missing, failed)`` for this shape."""
+    parameters, body = [], []
+
+    def add(indent, *lines):
+        body.extend(" " * indent + line for line in lines)
+
+    for index, part in enumerate(shape):
+        if part is None:
+            child = f"child_{index}"
+            parameters.append(child)
+            add(4, f"result = {child}(values, missing, failed)", "if result is False:")
+            add(8, "outcome = False")
+            add(4, "elif result is UNKNOWN and outcome is True:")
+            add(8, "outcome = UNKNOWN")
+            continue
+        expression, names, catches = part
+        key, node = f"key_{index}", f"node_{index}"
+        renamed = {name: f"{name}_{index}" for name in names}
+        parameters += [key, node, *renamed.values()]
+        unknown = [f"missing.append({key})", "if outcome is True:", "    outcome = UNKNOWN"]
+        fails = [f"    failed.append(({node}, value))", "    outcome = False"]
+        add(4, f"if {key} in values:")
+        add(8, f"value = values[{key}]")
+        if catches:  # a TypeError (a comparison with an answer of another type): unknown
+            add(8, "try:")
+            add(12, f"passed = {expression.format(**renamed)}")
+            add(8, "except TypeError:")
+            add(12, *unknown)
+            add(8, "else:")
+            add(12, "if not passed:", *fails)
+        else:
+            add(8, f"if not ({expression.format(**renamed)}):", *fails)
+        add(4, "else:")
+        add(8, *unknown)
+    source = "\n".join(
+        [
+            f"def bind({', '.join(parameters)}):",
+            "  def check_all(values, missing, failed):",
+            "    outcome = True",
+            *body,
+            "    return outcome",
+            "  return check_all",
+        ]
+    )
+    namespace = {"UNKNOWN": UNKNOWN}
+    exec(compile(source, f"<root all of {len(shape)}>", "exec"), namespace)  # noqa: S102
+    return namespace["bind"]
 
 
 def condition(node):

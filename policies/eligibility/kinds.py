@@ -204,6 +204,13 @@ class Condition:
         is the condition itself, reported in ``failed``."""
         raise NotImplementedError
 
+    def inline(self, operand):
+        """A leaf's test as a Python expression, for the generated code of a rule's root ``all``
+        (``compiled``): (the expression of ``value`` and of ``{names}`` of the operand's
+        parts, {name: part}, whether a ``TypeError`` makes it unknown) — or None, and the
+        kind's ``compile`` is called instead."""
+        return None
+
 
 def validate_condition(node, where="条件", depth=0, ctx=None) -> list[str]:
     ctx = ctx or Context()
@@ -495,6 +502,9 @@ class IsTrue(Leaf):
     def test(self, operand, value):
         return value is True
 
+    def inline(self, operand):
+        return "value is True", {}, False
+
     def compile(self, operand, node):
         # ``Leaf.compile`` in one function (its operand is the key itself), as ``ge``: the two
         # most frequent conditions, called for most of 10,000 rules on every evaluation
@@ -534,6 +544,9 @@ COMPARE_OPERATORS = {
     "lt": operator_module.lt,
     "le": operator_module.le,
 }
+
+
+COMPARE_SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 
 class Compare(Leaf):
@@ -587,6 +600,9 @@ class Compare(Leaf):
             return True
 
         return check_ge
+
+    def inline(self, operand):
+        return f"value {COMPARE_SYMBOLS[self.operator]} {{right}}", {"right": operand[1]}, True
 
     def compiled_test(self, operand):
         compare, right = COMPARE_OPERATORS[self.operator], operand[1]
@@ -645,6 +661,9 @@ class In(Leaf):
         options = operand[1]
         return lambda value: value in options
 
+    def inline(self, operand):
+        return "value in {options}", {"options": operand[1]}, False
+
     def describe(self, operand, questions):
         key, options = operand
         names = "或".join(format_value(questions, key, v) for v in options)
@@ -669,6 +688,9 @@ class Between(Leaf):
             return operand[1] <= value <= operand[2]
         except TypeError:
             return UNKNOWN
+
+    def inline(self, operand):
+        return "{low} <= value <= {high}", {"low": operand[1], "high": operand[2]}, True
 
     def compiled_test(self, operand):
         low, high = operand[1], operand[2]

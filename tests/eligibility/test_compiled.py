@@ -116,6 +116,85 @@ def test_compiled_synthetic_rules_give_what_the_interpreter_gives(answers, seed,
     assert_same(answers, synthetic, bench.questions(), day, bench.PARAMETERS)
 
 
+LEAF_KEYS = ["a", "b", "c"]
+scalar = st.one_of(st.integers(-5, 5), st.text(max_size=2), st.booleans())
+
+
+def leaf_conditions():
+    """Every leaf operator, on a few keys, with operands of any scalar type."""
+    key = st.sampled_from(LEAF_KEYS)
+    ordered = st.one_of(st.integers(-5, 5), st.text(max_size=2))  # what gt/ge/lt/le accept
+    compares = [
+        st.builds(
+            lambda op, k, v: {op: [k, v]},
+            st.just(op),
+            key,
+            scalar if op in ("eq", "ne") else ordered,
+        )
+        for op in kinds.COMPARE_SYMBOLS
+    ]
+    return st.one_of(
+        st.builds(lambda k: {"is_true": k}, key),
+        *compares,
+        st.builds(lambda k, vs: {"in": [k, vs]}, key, st.lists(scalar, min_size=1, max_size=3)),
+        st.builds(
+            lambda k, lo, hi: {"between": [k, lo, lo + hi]},
+            key,
+            st.integers(-5, 5),
+            st.integers(0, 5),
+        ),
+        st.builds(lambda k, v: {"has": [k, v]}, key, st.text(max_size=2)),
+    )
+
+
+conditions = st.recursive(
+    leaf_conditions(),
+    lambda children: st.one_of(
+        st.builds(lambda c: {"all": c}, st.lists(children, max_size=3)),
+        st.builds(lambda c: {"any": c}, st.lists(children, min_size=1, max_size=3)),
+        st.builds(lambda c: {"not": c}, children),
+    ),
+    max_leaves=6,
+)
+raw_values = st.dictionaries(
+    st.sampled_from(LEAF_KEYS),
+    st.one_of(
+        scalar, st.none(), st.floats(allow_nan=True), st.lists(st.text(max_size=2), max_size=2)
+    ),
+)
+
+
+@SETTINGS
+@given(children=st.lists(conditions, max_size=5), values=raw_values)
+def test_a_generated_root_condition_checks_as_the_interpreter(children, values):
+    """The root ``all`` is generated code with its leaves inline (``compiled._generated_all``):
+    on any values, even of the wrong type, it returns and appends what ``kinds.check`` does."""
+    root = {"all": children}
+    code = compiled.compile_rule(root, {"kind": "fixed", "amount": 1})
+    assert code is not None, kinds.validate_condition(root)
+    missing, failed, reference_missing, reference_failed = [], [], [], []
+    outcome = code.check(values, missing, failed)
+    reference = kinds.check(root, values, reference_missing, reference_failed)
+    assert outcome is reference
+    # the root may append what its caller then drops (``evaluator``): compare what it keeps
+    if reference is kinds.UNKNOWN:
+        assert missing == reference_missing
+    if reference is False:
+        assert failed == reference_failed
+
+
+def test_one_function_is_generated_per_shape_of_root_condition():
+    first = compiled.compile_rule(
+        {"all": [{"is_true": "a"}, {"ge": ["b", 3]}]}, {"kind": "fixed", "amount": 1}
+    )
+    second = compiled.compile_rule(
+        {"all": [{"is_true": "c"}, {"ge": ["a", 7]}]}, {"kind": "fixed", "amount": 1}
+    )
+    assert first.check.__code__ is second.check.__code__
+    assert first.check({"a": True, "b": 3}, [], []) is True
+    assert second.check({"c": True, "a": 3}, [], []) is False
+
+
 def test_the_benchmark_profile_gives_the_same_results():
     synthetic = bench.synthetic_rules(2000)
     assert_same(bench.profile(), synthetic, bench.questions(), bench.AS_OF, bench.PARAMETERS)
