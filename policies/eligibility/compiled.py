@@ -111,8 +111,10 @@ def _always_true(values, missing, failed):
 # test as a Python expression: ``kinds.Condition.inline``), any other child (a group, ``has``)
 # called as its compiled function. One function is generated from source per shape (the
 # sequence of the children's expressions) once per process, and each rule binds its own keys,
-# operands and nodes to it: at 10,000 rules, one call per rule instead of one per condition
-# and one for the group. It appends the same keys and (node, value) pairs in the same order
+# operands and nodes to it as arguments — nothing of a rule is ever written into the source,
+# which holds only the kinds' expressions and generated names. At 10,000 rules: one call per
+# rule instead of one per condition and one for the group. The shapes are few (operators in
+# sequence), so the generated functions are kept for the life of the process. It appends the same keys and (node, value) pairs in the same order
 # as ``kinds.All`` (tests/eligibility/test_compiled.py compares it with the interpreter on
 # random conditions and values, of the wrong type too).
 
