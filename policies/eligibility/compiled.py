@@ -114,9 +114,10 @@ def _always_true(values, missing, failed):
 # operands and nodes to it as arguments — nothing of a rule is ever written into the source,
 # which holds only the kinds' expressions and generated names. At 10,000 rules: one call per
 # rule instead of one per condition and one for the group. The shapes are few (operators in
-# sequence), so the generated functions are kept for the life of the process. It appends the same keys and (node, value) pairs in the same order
-# as ``kinds.All`` (tests/eligibility/test_compiled.py compares it with the interpreter on
-# random conditions and values, of the wrong type too).
+# sequence), so the generated functions are kept for the life of the process. It appends the
+# same keys and (node, value) pairs in the same order as ``kinds.All``
+# (tests/eligibility/test_compiled.py compares it with the interpreter on random conditions
+# and values, of the wrong type too).
 
 _factories: dict = {}  # shape → ``bind``, the generated function that takes a rule's constants
 
