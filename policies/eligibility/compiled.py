@@ -95,11 +95,11 @@ def compile_rule(conditions, benefit):
 
 def _root_condition(node):
     ((operator, operand),) = node.items()
-    if operator != "all":
-        return condition(node)
-    if not operand:
-        return _always_true
-    return _generated_all(operand)
+    if operator == "all":
+        return _generated_all(operand) if operand else _always_true
+    if kinds.CONDITIONS[operator].inline(operand) is not None:
+        return _generated_all([node])  # one leaf (a formula's ``when``): as an ``all`` of one
+    return condition(node)
 
 
 def _always_true(values, missing, failed):
@@ -107,7 +107,7 @@ def _always_true(values, missing, failed):
 
 
 # The root ``all`` of a rule is the condition every evaluation runs for every rule, so it is
-# generated code: one function whose leaves' tests are written inline (a leaf kind gives its
+# generated code (and so is a root of one leaf, a formula's usual ``when``, as an ``all`` of one): one function whose leaves' tests are written inline (a leaf kind gives its
 # test as a Python expression: ``kinds.Condition.inline``), any other child (a group, ``has``)
 # called as its compiled function. One function is generated from source per shape (the
 # sequence of the children's expressions) once per process, and each rule binds its own keys,

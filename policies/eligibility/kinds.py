@@ -28,10 +28,12 @@ Three-valued logic: a condition on an unanswered question is *unknown* (None), n
 import datetime
 import math
 import operator as operator_module
+from collections.abc import Callable
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Real
+from typing import NamedTuple
 
 from policies import validity
 from policies.formatting import format_yuan  # the one money format (re-exported here)
@@ -463,7 +465,7 @@ class Leaf(Condition):
         return bool(result)
 
     def compile(self, operand, node):
-        key = operand[0]
+        key = self.key(operand)
         compare = self.compiled_test(operand)
 
         def check_leaf(values, missing, failed):
@@ -505,49 +507,30 @@ class IsTrue(Leaf):
     def inline(self, operand):
         return "value is True", {}, False
 
-    def compile(self, operand, node):
-        # ``Leaf.compile`` in one function (its operand is the key itself), as ``ge``: the two
-        # most frequent conditions, where they are not inlined in a rule's root ``all``
-        # (``inline``): a formula's ``when`` of one condition, a child of ``any`` or ``not``
-        key = operand
-
-        def check_is_true(values, missing, failed):
-            if key not in values:
-                missing.append(key)
-                return UNKNOWN
-            value = values[key]
-            if value is True:
-                return True
-            failed.append((node, value))
-            return False
-
-        return check_is_true
+    def compiled_test(self, operand):
+        return lambda value: value is True
 
     def describe(self, operand, questions):
         return _yes_no_words(questions, operand, True)
 
 
-COMPARE_WORDS = {
-    "eq": "为",
-    "ne": "不是",
-    "gt": "超过",
-    "ge": "达到",
-    "lt": "低于",
-    "le": "不超过",
+class Comparison(NamedTuple):
+    """One comparison operator, said once: its words in a sentence ("达到"), its function
+    (the compiled closures and the interpreter) and its Python symbol (generated code)."""
+
+    words: str
+    function: Callable
+    symbol: str
+
+
+COMPARISONS = {
+    "eq": Comparison("为", operator_module.eq, "=="),
+    "ne": Comparison("不是", operator_module.ne, "!="),
+    "gt": Comparison("超过", operator_module.gt, ">"),
+    "ge": Comparison("达到", operator_module.ge, ">="),
+    "lt": Comparison("低于", operator_module.lt, "<"),
+    "le": Comparison("不超过", operator_module.le, "<="),
 }
-
-
-COMPARE_OPERATORS = {
-    "eq": operator_module.eq,
-    "ne": operator_module.ne,
-    "gt": operator_module.gt,
-    "ge": operator_module.ge,
-    "lt": operator_module.lt,
-    "le": operator_module.le,
-}
-
-
-COMPARE_SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 
 class Compare(Leaf):
@@ -564,49 +547,16 @@ class Compare(Leaf):
         return errors + ctx.key_error(operand[0], here)
 
     def test(self, operand, value):
-        right = operand[1]
         try:
-            if self.operator == "eq":
-                return value == right
-            if self.operator == "ne":
-                return value != right
-            if self.operator == "gt":
-                return value > right
-            if self.operator == "ge":
-                return value >= right
-            if self.operator == "lt":
-                return value < right
-            return value <= right
+            return COMPARISONS[self.operator].function(value, operand[1])
         except TypeError:
             return UNKNOWN
 
-    def compile(self, operand, node):
-        if self.operator != "ge":
-            return super().compile(operand, node)
-        key, right = operand  # ``ge``, the most frequent comparison, in one function
-
-        def check_ge(values, missing, failed):
-            if key not in values:
-                missing.append(key)
-                return UNKNOWN
-            value = values[key]
-            try:
-                result = value >= right
-            except TypeError:
-                missing.append(key)
-                return UNKNOWN
-            if not result:
-                failed.append((node, value))
-                return False
-            return True
-
-        return check_ge
-
     def inline(self, operand):
-        return f"value {COMPARE_SYMBOLS[self.operator]} {{right}}", {"right": operand[1]}, True
+        return f"value {COMPARISONS[self.operator].symbol} {{right}}", {"right": operand[1]}, True
 
     def compiled_test(self, operand):
-        compare, right = COMPARE_OPERATORS[self.operator], operand[1]
+        compare, right = COMPARISONS[self.operator].function, operand[1]
 
         def test_value(value):
             try:
@@ -621,7 +571,7 @@ class Compare(Leaf):
         question = questions.get(key)
         if question is not None and question.type == YES_NO and isinstance(value, bool):
             return _yes_no_words(questions, key, value is (self.operator == "eq"))
-        return f"{label_of(questions, key)}{COMPARE_WORDS[self.operator]}{format_value(questions, key, value)}"
+        return f"{label_of(questions, key)}{COMPARISONS[self.operator].words}{format_value(questions, key, value)}"
 
     def gap(self, operand, value, questions):
         """How far an answer is from a threshold it misses: "还差50万元", or ""."""
@@ -760,7 +710,7 @@ CONDITIONS = {
         In(),
         Between(),
         Has(),
-        *(type(f"Compare_{op}", (Compare,), {"operator": op})() for op in COMPARE_WORDS),
+        *(type(f"Compare_{op}", (Compare,), {"operator": op})() for op in COMPARISONS),
     )
 }
 
