@@ -107,9 +107,10 @@ def _always_true(values, missing, failed):
 
 
 # The root ``all`` of a rule is the condition every evaluation runs for every rule, so it is
-# generated code (and so is a root of one leaf, a formula's usual ``when``, as an ``all`` of one): one function whose leaves' tests are written inline (a leaf kind gives its
-# test as a Python expression: ``kinds.Condition.inline``), any other child (a group, ``has``)
-# called as its compiled function. One function is generated from source per shape (the
+# generated code (and so is a root of one leaf, a formula's usual ``when``, as an ``all`` of
+# one): one function whose leaves' tests are written inline (a leaf kind gives its test as a
+# Python expression: ``kinds.Condition.inline``), any other child (a group, ``has``) called as
+# its compiled function. One function is generated from source per shape (the
 # sequence of the children's expressions) once per process, and each rule binds its own keys,
 # operands and nodes to it as arguments — nothing of a rule is ever written into the source,
 # which holds only the kinds' expressions and generated names. At 10,000 rules: one call per
